@@ -1,1 +1,6 @@
-export const PLACEHOLDER = 1;
+export * from './primitives';
+export * from './operation';
+export * from './darts-operations';
+export * from './topology';
+export * from './macro';
+export * from './search-space';

@@ -1,0 +1,3 @@
+export * from './lr-schedule';
+export * from './optimizer';
+export * from './bilevel-plan';
