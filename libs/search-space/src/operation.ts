@@ -45,3 +45,64 @@ export const strideBehaviour = (op: Operation): 'strided' | 'factorized_reduce' 
  * @example multiplierOf({ kind: 'sep_conv', name: 'sep_conv_3x3', kernel: 3, multiplier: 'mul8u_NGR' }) === 'mul8u_NGR'
  */
 export const multiplierOf = (op: Operation): string | undefined => (isApproximable(op) ? op.multiplier : undefined);
+
+/**
+ * A separable convolution op named as DARTS names it.
+ * @example sepConv(3).name === 'sep_conv_3x3'
+ */
+export const sepConv = (kernel: number): Operation => ({ kind: 'sep_conv', name: `sep_conv_${kernel}x${kernel}`, kernel });
+
+/**
+ * A dilated (separable) convolution op named as DARTS names it; the name records a non-default dilation.
+ * @example dilConv(3).name === 'dil_conv_3x3' && dilConv(3, 4).name === 'dil_conv_3x3_d4'
+ */
+export const dilConv = (kernel: number, dilation: number = 2): Operation => ({
+  kind: 'dil_conv',
+  name: `dil_conv_${kernel}x${kernel}${dilation === 2 ? '' : `_d${dilation}`}`,
+  kernel,
+  dilation,
+});
+
+/**
+ * A pooling op named as DARTS names it.
+ * @example poolOp('avg', 5).name === 'avg_pool_5x5'
+ */
+export const poolOp = (pool: 'max' | 'avg', kernel: number): Operation => ({ kind: 'pool', name: `${pool}_pool_${kernel}x${kernel}`, pool, kernel });
+
+/**
+ * The same op bound to `multiplier` (approximable ops only; others are returned unchanged).
+ * @example multiplierOf(withMultiplier('mul8u_NGR')(sepConv(3))) === 'mul8u_NGR'
+ */
+export const withMultiplier =
+  (multiplier: string) =>
+  (op: Operation): Operation =>
+    isApproximable(op) ? { ...op, multiplier } : op;
+
+/**
+ * The same op on exact arithmetic (its multiplier removed).
+ * @example multiplierOf(exactOp(withMultiplier('mul8u_NGR')(sepConv(3)))) === undefined
+ */
+export const exactOp = (op: Operation): Operation => {
+  if (!isApproximable(op) || op.multiplier === undefined) return op;
+  // Destructuring drops the field: with exactOptionalPropertyTypes, `multiplier: undefined` would not type-check.
+  const { multiplier: _dropped, ...rest } = op;
+  return rest;
+};
+
+const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
+const isOddPositiveInt = (n: number): boolean => isPositiveInt(n) && n % 2 === 1;
+
+/**
+ * Semantic problems of one op, as `[field, message]` pairs (empty when valid). Kernels are odd so that
+ * 'same' padding keeps the spatial size; dilations are positive integers; names and multipliers are non-empty.
+ * @example operationProblems(sepConv(4)) // [['kernel', 'must be a positive odd integer, got 4']]
+ */
+export const operationProblems = (op: Operation): readonly (readonly [string, string])[] => {
+  const problems: (readonly [string, string])[] = [];
+  if (op.name.trim() === '') problems.push(['name', 'must not be empty']);
+  if ((op.kind === 'pool' || op.kind === 'sep_conv' || op.kind === 'dil_conv') && !isOddPositiveInt(op.kernel))
+    problems.push(['kernel', `must be a positive odd integer, got ${op.kernel}`]);
+  if (op.kind === 'dil_conv' && !isPositiveInt(op.dilation)) problems.push(['dilation', `must be a positive integer, got ${op.dilation}`]);
+  if (isApproximable(op) && op.multiplier !== undefined && op.multiplier.trim() === '') problems.push(['multiplier', 'must not be empty']);
+  return problems;
+};

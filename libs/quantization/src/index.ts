@@ -1,0 +1,3 @@
+export * from './range';
+export * from './affine';
+export * from './tensor';

@@ -1,0 +1,3 @@
+export * from './atomic-write';
+export * from './jsonl';
+export * from './checkpoint';
