@@ -11,3 +11,22 @@ export type GenotypeCell = t.TypeOf<typeof GenotypeCell>;
 /** A genotype: the derived normal and reduction cells. */
 export const Genotype = t.readonly(t.type({ normal: GenotypeCell, reduce: GenotypeCell }));
 export type Genotype = t.TypeOf<typeof Genotype>;
+
+/**
+ * A cell's edges in the flat DARTS order (node by node), as published genotypes list them.
+ * @example flattenCell({ nodes: [[{ op: 'skip_connect', input: 0 }]], concat: [2] }) // [{ op: 'skip_connect', input: 0 }]
+ */
+export const flattenCell = (cell: GenotypeCell): readonly GenotypeEdge[] => cell.nodes.flat();
+
+/**
+ * Groups a flat edge list into nodes of `k` edges (the caller checks that the length is a multiple of k).
+ * @example groupEdges([{ op: 'a', input: 0 }, { op: 'b', input: 1 }], 2).length === 1
+ */
+export const groupEdges = (edges: readonly GenotypeEdge[], k: number): readonly (readonly GenotypeEdge[])[] =>
+  Array.from({ length: Math.ceil(edges.length / k) }, (_, node) => edges.slice(node * k, node * k + k));
+
+/**
+ * The number of edges per node of a genotype (that of its first node; validation checks the rest agree).
+ * @example edgesPerNodeOf(DARTS_V2) === 2
+ */
+export const edgesPerNodeOf = (genotype: Genotype): number => genotype.normal.nodes[0]?.length ?? genotype.reduce.nodes[0]?.length ?? 0;

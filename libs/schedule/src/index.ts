@@ -1,3 +1,6 @@
 export * from './lr-schedule';
 export * from './optimizer';
 export * from './bilevel-plan';
+export * from './plan-codecs';
+export * from './presets';
+export * from './override';

@@ -1,21 +1,44 @@
 import * as t from 'io-ts';
 
-// Unions and intersections add a context entry per member (keyed by member index, not by a field): skip those keys.
-const transparentTags = new Set(['UnionType', 'IntersectionType']);
+type AnyType = t.Decoder<unknown, unknown> & { readonly _tag?: string; readonly type?: AnyType; readonly types?: readonly AnyType[]; readonly props?: Readonly<Record<string, AnyType & { readonly value?: unknown }>> };
 
-const tagOf = (type: t.Decoder<unknown, unknown>): string | undefined => (type as { readonly _tag?: string })._tag;
+// Wrappers that validate through their inner codec without a context entry of their own.
+const wrapperTags = new Set(['ReadonlyType', 'RefinementType', 'ExactType', 'StrictType', 'RecursiveType']);
+const unwrap = (type: AnyType): AnyType => (type._tag !== undefined && wrapperTags.has(type._tag) && type.type !== undefined ? unwrap(type.type) : type);
+
+// Unions and intersections add a context entry per member, keyed by member index, holding the same value as their
+// parent: such keys are not part of the data's path. (A union run via `.validate` has no entry of its own, hence
+// the identity test besides the tag test.)
+const isMemberEntry = (entry: t.ContextEntry, parent: t.ContextEntry | undefined): boolean =>
+  /^\d+$/.test(entry.key) &&
+  parent !== undefined &&
+  (['UnionType', 'IntersectionType'].includes(unwrap(parent.type as AnyType)._tag ?? '') || (entry.actual !== undefined && entry.actual === parent.actual));
 
 /**
  * The path of a decode error as a reader would write it: `normal[3].kernel`.
- * @example pathOf([{ key: '', type: t.unknown, actual: 0 }, { key: 'normal', type: t.unknown, actual: 0 }]) === 'normal'
+ * @example pathOf([{ key: '', type: t.unknown, actual: 0 }, { key: 'normal', type: t.unknown, actual: 1 }]) === 'normal'
  */
 export const pathOf = (context: t.Context): string =>
   context.slice(1).reduce((path, entry, i) => {
-    const parent = context[i]?.type;
-    if (parent !== undefined && transparentTags.has(tagOf(parent) ?? '')) return path;
+    if (isMemberEntry(entry, context[i])) return path;
     if (/^\d+$/.test(entry.key)) return `${path}[${entry.key}]`;
     return path === '' ? entry.key : `${path}.${entry.key}`;
   }, '');
+
+// The literal `kind` of a tagged union member, if it has one.
+const kindOf = (member: AnyType): unknown => {
+  const m = unwrap(member);
+  const props = m._tag === 'IntersectionType' ? unwrap(m.types?.[0] ?? m).props : m.props;
+  return props?.['kind']?.value;
+};
+
+// Type names of tagged unions run to hundreds of characters; name the accepted kinds instead.
+const expected = (type: AnyType): string => {
+  const u = unwrap(type);
+  const kinds = u._tag === 'UnionType' ? (u.types ?? []).map(kindOf) : [];
+  if (kinds.length > 0 && kinds.every((k) => typeof k === 'string')) return `an object with kind ${kinds.map((k) => `'${String(k)}'`).join(' | ')}`;
+  return type.name.length > 80 ? `${type.name.slice(0, 77)}...` : type.name;
+};
 
 const show = (value: unknown): string => {
   if (value === undefined) return 'nothing';
@@ -24,20 +47,21 @@ const show = (value: unknown): string => {
 };
 
 /**
- * One line per failing path: `path: message` for semantic checks, `path: expected TYPE, got VALUE` otherwise.
+ * One line per failing path: `path message` for semantic checks (messages read as predicates: "must be ...",
+ * "has 7 columns, expected 8"), `path: expected TYPE, got VALUE` for structural ones.
  * @example formatDecodeErrors(t.type({ n: t.number }).decode({ n: 'x' }).left) // 'n: expected number, got "x"'
  */
 export const formatDecodeErrors = (errors: t.Errors): string => {
   const lines = errors.map((e) => {
-    const path = pathOf(e.context) || '(root)';
-    if (e.message !== undefined) return `${path}: ${e.message}`;
+    const path = pathOf(e.context);
+    if (e.message !== undefined) return path === '' ? e.message : `${path} ${e.message}`;
     const last = e.context[e.context.length - 1];
-    return `${path}: expected ${last?.type.name ?? 'a valid value'}, got ${show(e.value)}`;
+    return `${path || '(root)'}: expected ${last === undefined ? 'a valid value' : expected(last.type as AnyType)}, got ${show(e.value)}`;
   });
   return [...new Set(lines)].join('\n');
 };
 
-/** A semantic problem found after structural decoding: where (path segments) and what. */
+/** A semantic problem found after structural decoding: where (path segments) and what, phrased to follow the path. */
 export interface Issue {
   readonly path: readonly (string | number)[];
   readonly message: string;
@@ -73,3 +97,15 @@ export const validated = <A, O>(codec: t.Type<A, O, unknown>, check: (a: A) => r
     },
     codec.encode,
   );
+
+/**
+ * Issues as readable lines, `path message`, the way `formatDecodeErrors` renders semantic errors.
+ * @example formatIssues([issue(['normal', 3], 'has 7 columns, expected 8')]) === 'normal[3] has 7 columns, expected 8'
+ */
+export const formatIssues = (issues: readonly Issue[]): string =>
+  issues
+    .map((i) => {
+      const path = i.path.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p === '' ? k : `${p}.${k}`), '');
+      return path === '' ? i.message : `${path} ${i.message}`;
+    })
+    .join('\n');

@@ -1,0 +1,74 @@
+import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { formatDecodeErrors } from '@approx-darts/search-space';
+import { Genotype, edgesPerNodeOf, flattenCell, groupEdges, type GenotypeCell } from './genotype';
+
+/** One edge in the flat DARTS form: `[op, input]`. */
+export const FlatEdge = t.tuple([t.string, t.number]);
+
+/**
+ * The canonical JSON form of a genotype, flat as DARTS publishes it; edges are grouped `edges_per_node` per node
+ * (2 when absent).
+ */
+export const GenotypeJson = t.intersection([
+  t.type({
+    normal: t.readonlyArray(FlatEdge),
+    normal_concat: t.readonlyArray(t.number),
+    reduce: t.readonlyArray(FlatEdge),
+    reduce_concat: t.readonlyArray(t.number),
+  }),
+  t.partial({ edges_per_node: t.number }),
+]);
+export type GenotypeJson = t.TypeOf<typeof GenotypeJson>;
+
+const DEFAULT_EDGES_PER_NODE = 2;
+
+const cellFromFlat = (edges: GenotypeJson['normal'], concat: readonly number[], k: number): GenotypeCell => ({
+  nodes: groupEdges(
+    edges.map(([op, input]) => ({ op, input })),
+    k,
+  ),
+  concat,
+});
+
+const cellToFlat = (cell: GenotypeCell): GenotypeJson['normal'] => flattenCell(cell).map(({ op, input }): [string, number] => [op, input]);
+
+/**
+ * Codec between the flat JSON form and the nested `Genotype`: decoding groups edges per node and checks the
+ * counts; encoding writes `edges_per_node` only when it is not 2.
+ * @example GenotypeFromJson.encode(DARTS_V2).normal[0] // ['sep_conv_3x3', 0]
+ */
+export const GenotypeFromJson = new t.Type<Genotype, GenotypeJson, unknown>(
+  'GenotypeFromJson',
+  Genotype.is,
+  (u, c) =>
+    pipe(
+      GenotypeJson.validate(u, c),
+      E.chain((flat) => {
+        const k = flat.edges_per_node ?? DEFAULT_EDGES_PER_NODE;
+        if (!Number.isInteger(k) || k < 1) return t.failure(u, c, `edges_per_node must be a positive integer, got ${k}`);
+        const uneven = (['normal', 'reduce'] as const).find((cell) => flat[cell].length % k !== 0);
+        if (uneven !== undefined)
+          return t.failure(u, [...c, { key: uneven, type: t.unknown, actual: flat[uneven] }], `has ${flat[uneven].length} edges, not a multiple of ${k} per node`);
+        return t.success({ normal: cellFromFlat(flat.normal, flat.normal_concat, k), reduce: cellFromFlat(flat.reduce, flat.reduce_concat, k) });
+      }),
+    ),
+  (g) => {
+    const k = edgesPerNodeOf(g);
+    const flat = { normal: cellToFlat(g.normal), normal_concat: g.normal.concat, reduce: cellToFlat(g.reduce), reduce_concat: g.reduce.concat };
+    return k === DEFAULT_EDGES_PER_NODE ? flat : { ...flat, edges_per_node: k };
+  },
+);
+
+/**
+ * Decodes a genotype from its flat JSON form, with readable messages naming the failing field.
+ * @example decodeGenotypeJson({ normal: [], normal_concat: [], reduce: [], reduce_concat: [] }) // right({ normal: { nodes: [], concat: [] }, ... })
+ */
+export const decodeGenotypeJson = (json: unknown): E.Either<string, Genotype> => pipe(GenotypeFromJson.decode(json), E.mapLeft(formatDecodeErrors));
+
+/**
+ * The flat JSON form of a genotype (what `genotype.json` files hold).
+ * @example genotypeToJson(DARTS_V2).normal_concat // [2, 3, 4, 5]
+ */
+export const genotypeToJson = (genotype: Genotype): GenotypeJson => GenotypeFromJson.encode(genotype);
