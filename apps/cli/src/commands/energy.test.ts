@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DARTS_V2, genotypeToJson, printPythonGenotype } from '@approx-darts/genotype';
+import { register } from './energy';
+import { runCommand } from './run-command.testing';
+
+const energy = async (args: readonly string[]): Promise<Record<string, number | string | null | unknown[]>> => {
+  const r = await runCommand(register, ['energy', ...args, '--json']);
+  if (r.error) throw new Error(r.error);
+  return JSON.parse(r.stdout) as Record<string, number>;
+};
+
+describe('approx-darts energy', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'energy-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports DARTS_V2 at C=36, 20 cells with the parameter count DARTS prints (3.35 M, auxiliary head excluded)', async () => {
+    const r = await energy(['--genotype', 'DARTS_V2', '--channels', '36', '--cells', '20', '--multiplier', 'fp32']);
+    expect(r['params']).toBe(3_349_342);
+    expect(r['params_auxiliary']).toBeGreaterThan(0);
+    expect(r['approx_macs']).toBe(0);
+    expect(r['saving_vs_fp32_pct']).toBe(0);
+    expect(r['saving_vs_exact8_pct']).toBeLessThan(0); // fp32 costs more than exact 8-bit
+  });
+
+  it('orders the paper multipliers by energy as by power, and counts the same MACs', async () => {
+    const runs = [];
+    for (const m of ['mul8u_1JFF', 'mul8u_2AC', 'NGR', 'mul8u_DM1']) runs.push(await energy(['--multiplier', m]));
+    const e = runs.map((r) => r['energy_uj'] as number);
+    expect([...e].sort((a, b) => b - a)).toEqual(e);
+    expect(new Set(runs.map((r) => r['macs'])).size).toBe(1);
+    expect(runs[0]?.['saving_vs_exact8_pct']).toBeCloseTo(0, 9);
+    expect(runs[2]?.['multiplier']).toBe('mul8u_NGR');
+    expect(runs[2]?.['approx_macs']).toBeGreaterThan(0);
+  });
+
+  it('reads a genotype file as JSON or as DARTS Python text, giving the same numbers as the built-in', async () => {
+    const json = join(dir, 'g.json');
+    const py = join(dir, 'g.txt');
+    await writeFile(json, JSON.stringify(genotypeToJson(DARTS_V2)));
+    await writeFile(py, printPythonGenotype(DARTS_V2));
+    const [a, b, c] = [await energy(['--genotype', json, '--multiplier', 'NGR']), await energy(['--genotype', py, '--multiplier', 'NGR']), await energy(['--multiplier', 'NGR'])];
+    expect(a?.['energy_uj']).toBe(c?.['energy_uj']);
+    expect(b?.['params']).toBe(c?.['params']);
+  });
+
+  it('--layers gives a breakdown that sums to the total', async () => {
+    const r = await energy(['--multiplier', 'NGR', '--layers']);
+    const layers = r['layers'] as { energy_pj: number; auxiliary: boolean }[];
+    const sum = layers.reduce((s, l) => s + l.energy_pj, 0);
+    expect(sum / 1e6).toBeCloseTo(r['energy_uj'] as number, 6);
+  });
+
+  it('bad flags name the flag and the problem', async () => {
+    expect((await runCommand(register, ['energy', '--channels', 'many'])).error).toMatch(/--channels: 'many' is not a positive integer/);
+    expect((await runCommand(register, ['energy', '--multiplier', 'mul8u_NOPE'])).error).toMatch(/--multiplier mul8u_NOPE: no power figure/);
+    expect((await runCommand(register, ['energy', '--genotype', join(dir, 'missing.json')])).error).toMatch(/missing\.json: not a built-in genotype/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './operation-costs';
+export * from './operation-counts';
+export * from './network-energy';

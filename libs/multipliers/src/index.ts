@@ -1,0 +1,6 @@
+export * from './table';
+export * from './metrics';
+export * from './metadata';
+export * from './paper';
+export * from './suggest';
+export * from './heatmap';

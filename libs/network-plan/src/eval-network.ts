@@ -1,0 +1,95 @@
+import * as E from 'fp-ts/Either';
+import { DARTS_OPERATIONS, isApproximable, PrimitiveName, type Operation } from '@approx-darts/search-space';
+import type { Genotype, GenotypeCell } from '@approx-darts/genotype';
+import type { Layer, NetworkPlan, Shape } from './layer';
+import { add, asAuxiliary, bn, conv, globalAvgPool, linear, pool, type Block } from './layers';
+import { factorizedReduce, operationBlock, reluConvBn } from './darts-blocks';
+import { cellSlots, type CellSlot } from './network-macro';
+
+/** The evaluation network: affine BN, pools without BN. */
+const EVAL_MODE = { affine: true, bnAfterPool: false } as const;
+/** Cell input states (outputs of the two previous cells), as in DARTS. */
+const CELL_INPUTS = 2;
+const EXACT = { multiplier: null } as const;
+
+/** How to build an evaluation network around a genotype. */
+export interface EvalNetworkOptions {
+  readonly channels: number;
+  readonly cells: number;
+  readonly classes?: number;
+  readonly auxiliary?: boolean;
+  /** Multiplier of every sep/dil conv (null or absent: exact float). */
+  readonly multiplier?: string | null;
+  readonly resolution?: number;
+  readonly stemMultiplier?: number;
+}
+
+/** A genotype op name the plan cannot build. */
+export interface PlanError {
+  readonly message: string;
+}
+
+const resolveOp = (name: string, multiplier: string | null): E.Either<PlanError, Operation> => {
+  if (!PrimitiveName.is(name)) return E.left({ message: `unknown operation '${name}' (expected one of ${Object.keys(DARTS_OPERATIONS).join(', ')})` });
+  const op = DARTS_OPERATIONS[name];
+  return E.right(multiplier !== null && isApproximable(op) ? { ...op, multiplier } : op);
+};
+
+const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, multiplier: string | null): E.Either<PlanError, Block> => {
+  const path = `cells.${slot.index}`;
+  const pre0 = slot.reductionPrev ? factorizedReduce(`${path}.preprocess0`, s0, slot.c, true) : reluConvBn(`${path}.preprocess0`, s0, slot.c, true);
+  const pre1 = reluConvBn(`${path}.preprocess1`, s1, slot.c, true);
+  const states: Shape[] = [pre0.output, pre1.output];
+  const layers: Layer[] = [...pre0.layers, ...pre1.layers];
+  for (const [n, edges] of cell.nodes.entries()) {
+    let out: Shape | undefined;
+    for (const [k, edge] of edges.entries()) {
+      const input = states[edge.input];
+      if (!input) return E.left({ message: `${path} node ${n}: edge from state ${edge.input}, which does not exist yet` });
+      const op = resolveOp(edge.op, multiplier);
+      if (E.isLeft(op)) return op;
+      const block = operationBlock(`${path}.node${n + CELL_INPUTS}.edge${k}`, op.right, input, slot.reduction && edge.input < CELL_INPUTS ? 2 : 1, EVAL_MODE);
+      layers.push(...block.layers);
+      out = block.output;
+    }
+    if (!out) return E.left({ message: `${path} node ${n}: no incoming edges` });
+    layers.push(add(`${path}.node${n + CELL_INPUTS}.sum`, out, edges.length));
+    states.push(out);
+  }
+  const concat = cell.concat.map((i) => states[i]);
+  const first = concat[0];
+  if (!first || concat.some((s) => s === undefined)) return E.left({ message: `${path}: concat ${JSON.stringify(cell.concat)} names a missing state` });
+  return E.right({ layers, output: [concat.length * slot.c, first[1], first[2]] });
+};
+
+/** DARTS's auxiliary head (CIFAR, 8x8 input): ReLU, avgpool 5/3, 1x1 conv 128 + BN, ReLU, 2x2 conv 768 + BN, ReLU, linear. */
+const auxiliaryHead = (input: Shape, classes: number): readonly Layer[] => {
+  const p = pool('auxiliary.pool', input, 'avg', 5, 3, 0);
+  const c1 = conv('auxiliary.conv1', p.output, { kind: 'conv', outChannels: 128, kernel: 1 }, EXACT);
+  const c2 = conv('auxiliary.conv2', c1.output, { kind: 'conv', outChannels: 768, kernel: 2 }, EXACT);
+  return asAuxiliary([p, c1, bn('auxiliary.bn1', c1.output, true), c2, bn('auxiliary.bn2', c2.output, true), linear('auxiliary.classifier', 768 * c2.output[1] * c2.output[2], classes)]);
+};
+
+/**
+ * Every layer of the evaluation network of a genotype (DESIGN §4): stem 3x3 conv + BN, the cells with their
+ * preprocessing, the auxiliary head after the 2/3 reduction (when asked), global average pooling, classifier.
+ * @example pipe(evalNetworkPlan(DARTS_V2, { channels: 36, cells: 20 }), E.map((p) => p.layers.length > 0))
+ */
+export const evalNetworkPlan = (genotype: Genotype, opts: EvalNetworkOptions): E.Either<PlanError, NetworkPlan> => {
+  const { channels, cells, classes = 10, auxiliary = false, multiplier = null, resolution = 32, stemMultiplier = 3 } = opts;
+  const input: Shape = [3, resolution, resolution];
+  const stem = conv('stem.conv', input, { kind: 'conv', outChannels: stemMultiplier * channels, kernel: 3, pad: 1 }, EXACT);
+  const layers: Layer[] = [stem, bn('stem.bn', stem.output, true)];
+  const auxAt = Math.floor((2 * cells) / 3);
+  let [s0, s1] = [stem.output, stem.output];
+  // DARTS sizes every cell by the normal cell's concat (both genotype cells concatenate 4 nodes in practice).
+  for (const slot of cellSlots(cells, channels, stemMultiplier, genotype.normal.concat.length)) {
+    const cell = evalCell(slot.reduction ? genotype.reduce : genotype.normal, slot, s0, s1, multiplier);
+    if (E.isLeft(cell)) return cell;
+    layers.push(...cell.right.layers);
+    [s0, s1] = [s1, cell.right.output];
+    if (auxiliary && slot.index === auxAt) layers.push(...auxiliaryHead(s1, classes));
+  }
+  layers.push(globalAvgPool('global_pooling', s1), linear('classifier', s1[0], classes));
+  return E.right({ input, classes, layers });
+};

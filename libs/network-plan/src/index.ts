@@ -1,0 +1,7 @@
+export * from './layer';
+export * from './layers';
+export * from './darts-blocks';
+export * from './network-macro';
+export * from './search-network';
+export * from './eval-network';
+export * from './plan-totals';
