@@ -1,90 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
-import * as t from 'io-ts';
 import { pipe } from 'fp-ts/function';
 import { DARTS_SPACE } from '@approx-darts/search-space';
 import { DARTS_V2 } from '@approx-darts/genotype';
 import * as multipliers from '@approx-darts/multipliers';
 import * as networkPlan from '@approx-darts/network-plan';
 import * as energy from '@approx-darts/energy';
+import { describeDocExamples } from './doc-examples';
 
-// Runs the `@example` lines of the pure arithmetic libraries' doc comments (same rules as model-libs.test.ts). An example is `expression` (must evaluate
-// without throwing), `expression === value` style (must be true), or `expression // expected` where the comment
-// is itself an expression (compared deeply; `right(..)`, `left(..)`, `some(..)`, `none` are fp-ts's).
-// Comments that are prose or elide with `...` only run the expression.
-
-const LIBS = ['multipliers', 'network-plan', 'energy'];
-const scope: Record<string, unknown> = {
-  ...multipliers,
-  ...networkPlan,
-  ...energy,
-  DARTS_SPACE,
-  DARTS_V2,
-  pipe,
-  E,
-  t,
-  right: E.right,
-  left: E.left,
-  some: O.some,
-  none: O.none,
-};
-const names = Object.keys(scope);
-const evaluate = (expr: string): unknown => new Function(...names, `return (${expr});`)(...names.map((n) => scope[n]));
-
-interface Example {
-  readonly where: string;
-  readonly expr: string;
-  readonly expected: string | undefined;
-}
-
-const examplesOf = (file: string): readonly Example[] => {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  return lines.flatMap((line, i) => {
-    const m = /@example (.*)$/.exec(line);
-    if (!m) return [];
-    // Continuation lines (` *   // ...`) carry the expected value of a long example.
-    const rest = lines.slice(i + 1).findIndex((l) => !/^\s*\*\s{3,}/.test(l));
-    const continued = lines.slice(i + 1, i + 1 + (rest < 0 ? 0 : rest)).map((l) => l.replace(/^\s*\*\s+/, ''));
-    const text = [m[1] ?? '', ...continued].join(' ');
-    const cut = text.indexOf(' // ');
-    return [{ where: `${file.replace(/.*\/libs\//, 'libs/')}:${i + 1}`, expr: cut < 0 ? text : text.slice(0, cut), expected: cut < 0 ? undefined : text.slice(cut + 4) }];
-  });
-};
-
-const examples = LIBS.flatMap((lib) => {
-  const dir = resolve(process.cwd(), 'libs', lib, 'src');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .flatMap((f) => examplesOf(join(dir, f)));
-});
-
-const expectedValue = (comment: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false } => {
-  if (comment.includes('...')) return { ok: false };
-  try {
-    return { ok: true, value: evaluate(comment) };
-  } catch {
-    return { ok: false };
-  }
-};
-
-describe('doc examples of the arithmetic libraries', () => {
-  it('there are examples to run', () => {
-    expect(examples.length).toBeGreaterThan(25);
-    expect(examples.filter((e) => e.expected !== undefined && expectedValue(e.expected).ok).length).toBeGreaterThan(5);
-  });
-
-  it.each(examples.map((e) => [e.where, e] as const))('%s', (_, example) => {
-    const actual = evaluate(example.expr);
-    if (example.expected === undefined) {
-      if (/===|&&/.test(example.expr)) expect(actual).toBe(true);
-      return;
-    }
-    const expected = expectedValue(example.expected);
-    if (!expected.ok) return;
-    if (typeof expected.value === 'number') expect(actual).toBeCloseTo(expected.value, 12);
-    else expect(actual).toEqual(expected.value);
-  });
-});
+describeDocExamples(
+  'doc examples of the arithmetic libraries',
+  ['multipliers', 'network-plan', 'energy'],
+  { ...multipliers, ...networkPlan, ...energy, DARTS_SPACE, DARTS_V2, pipe },
+  { minExamples: 25, minChecked: 5 },
+);
