@@ -1,0 +1,35 @@
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { geometryFor, type ConvKind } from '@approx-darts/approx-conv';
+import type { ApproxConvAttrs } from '../kernels/kernel-names';
+import { tableById } from '../kernels/table-registry';
+import type { GpuBackend } from './gpu-backend';
+import { gpuRange } from './gpu-range';
+import { lutConvProgram, lutConvUniforms, type LutLayout } from './lut-conv-program';
+import { lutTensor } from './lut-tensors';
+import { quantizeProgram } from './quantize-program';
+
+/**
+ * The approximate convolution on the webgpu engine (DESIGN §3), every step a WGSL program so the data never leaves
+ * the GPU: ranges (min/max reductions, unless a recorded `range` input is given) -> int32 codes -> table
+ * accumulation fused with the dequantization. The forward of both kernels; the gradient is the shared STE one.
+ */
+export const webgpuApproxConv =
+  (kind: ConvKind, layout: LutLayout): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const { x, filter, range } = inputs as { x: TensorInfo; filter: TensorInfo; range?: TensorInfo };
+    const a = attrs as unknown as ApproxConvAttrs;
+    const gpu = backend as unknown as GpuBackend;
+    const g = geometryFor(kind, x.shape, filter.shape, { strides: a.strides, dilations: a.dilations, pad: a.pad });
+    const temporaries: TensorInfo[] = [];
+    const keep = (t: TensorInfo): TensorInfo => (temporaries.push(t), t);
+    const xRange = range === undefined ? keep(gpuRange(gpu, x, 1)) : { ...range, shape: [1, 2] };
+    const wChannels = a.perChannel ? g.outChannels : 1;
+    const wRange = keep(gpuRange(gpu, filter, wChannels));
+    const xCodes = keep({ ...gpu.runWebGPUProgram(quantizeProgram(x.shape, a.quantization), [x, xRange], 'int32'), shape: x.shape });
+    const wCodes = keep({ ...gpu.runWebGPUProgram(quantizeProgram(filter.shape, a.quantization), [filter, wRange], 'int32'), shape: filter.shape });
+    const lut = lutTensor(gpu, tableById(a.tableId).products);
+    const program = lutConvProgram(g, { layout, output: 'dequantize', mode: a.quantization });
+    const out = gpu.runWebGPUProgram(program, [xCodes, wCodes, lut, xRange, wRange], 'float32', lutConvUniforms(g, 'dequantize'));
+    for (const t of temporaries) gpu.disposeData(t.dataId);
+    return out;
+  };
