@@ -1,0 +1,48 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createProgress } from './progress';
+
+const capture = (isTTY: boolean) => {
+  const stream = Object.assign(new PassThrough(), { isTTY, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  const chunks: string[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c.toString()));
+  return { stream, text: () => chunks.join('') };
+};
+
+describe('createProgress (plain, not a TTY)', () => {
+  it('prints a line at each quarter and none in between, with rate, ETA and fields', () => {
+    const out = capture(false);
+    let clock = 0;
+    const p = createProgress({ total: 100, label: 'epoch 1/2', stream: out.stream, now: () => clock });
+    for (let i = 0; i < 10; i++) {
+      clock += 100; // 10 images per 100 ms = 100 img/s
+      p.tick(10, { loss: 1.23456, acc: 0.5 });
+    }
+    p.stop();
+    const lines = out.text().trim().split('\n');
+    expect(lines).toHaveLength(4); // 25 (at 30), 50, 75 (at 80), 100; stop adds nothing new
+    expect(lines[0]).toBe('epoch 1/2 30% 30/100 100.0 img/s ETA 1s loss=1.235 acc=0.5000');
+    expect(lines[3]).toMatch(/^epoch 1\/2 100% 100\/100 100\.0 img\/s ETA 0s/);
+  });
+
+  it('prints the final state on stop when the last tick fell between reports', () => {
+    const out = capture(false);
+    const p = createProgress({ total: 10, label: 'eval', stream: out.stream, plainEvery: 1 });
+    p.tick(4);
+    p.stop();
+    expect(out.text()).toMatch(/^eval 40% 4\/10 /);
+  });
+});
+
+describe('createProgress (TTY)', () => {
+  it('draws a cli-progress bar with the label and fields', () => {
+    const out = capture(true);
+    const p = createProgress({ total: 8, label: 'train', stream: out.stream });
+    p.tick(4, { loss: 2 });
+    p.tick(4, { loss: 1.5 });
+    p.stop();
+    expect(out.text()).toContain('train');
+    expect(out.text()).toContain('8/8');
+    expect(out.text()).toContain('loss=1.500');
+  });
+});

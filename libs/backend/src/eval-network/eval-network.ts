@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core's Node bundle registers no gradients; see network/gradients for why they are loaded one by one.
+import '../network/gradients';
+import { DARTS_OP_SET, reductionCellsOf, type Macro, type Operation } from '@approx-darts/search-space';
+import type { Genotype } from '@approx-darts/genotype';
+import { batchNorm } from '../network/batch-norm';
+import type { BuildContext, Mode } from '../network/block';
+import type { ApproxBinding } from '../ops/conv';
+import { createParamStore, param, uniformFanIn, type ParamStore } from '../network/params';
+import { auxiliaryHead } from './auxiliary-head';
+import { evalCell, type DropPathOptions, type EvalCell } from './eval-cell';
+
+/** Parameters under this prefix belong to the auxiliary head (excluded from the reported count, as DARTS does). */
+export const AUXILIARY_PREFIX = 'auxiliary.';
+
+export interface EvalNetworkOptions {
+  readonly genotype: Genotype;
+  readonly macro: Macro;
+  readonly seed: number;
+  /** Build the auxiliary head (after the second reduction cell). */
+  readonly auxiliary: boolean;
+  /** The binding of every sep/dil convolution; null = fp32. */
+  readonly approx: ApproxBinding | null;
+  /** Where genotype op names are looked up (default: the DARTS operations). */
+  readonly operations?: readonly Operation[];
+  readonly inChannels?: number;
+}
+
+export interface EvalOutput {
+  readonly logits: tf.Tensor2D;
+  /** Auxiliary logits: present in training mode when the network has the head. */
+  readonly auxLogits?: tf.Tensor2D;
+}
+
+/** The network trained from a genotype (DESIGN §4 "Evaluation network"). */
+export interface EvalNetwork {
+  readonly store: ParamStore;
+  readonly options: EvalNetworkOptions;
+  /** Trainable weights (BN running statistics and recorded ranges excluded). */
+  readonly weights: readonly tf.Variable[];
+  readonly forward: (x: tf.Tensor4D, mode: Mode, drop?: DropPathOptions) => EvalOutput;
+}
+
+const lookupOperation =
+  (operations: readonly Operation[]) =>
+  (name: string): Operation => {
+    const op = operations.find((o) => o.name === name);
+    if (op === undefined) throw new Error(`genotype op '${name}' is not an operation of the space (${operations.map((o) => o.name).join(', ')})`);
+    return op;
+  };
+
+/**
+ * Builds DARTS's NetworkCIFAR from a genotype: stem 3x3 conv (stemMultiplier * C) + BN, `cells` cells (reduction
+ * cells at 1/3 and 2/3 doubling C), the auxiliary head after the second reduction, global average pooling and a
+ * linear classifier. BN is affine; every sep/dil conv runs on `approx` and records its input range.
+ * @example buildEvalNetwork({ genotype: DARTS_V2, macro: { cells: 3, channels: 4, stemMultiplier: 3, classes: 10 }, seed: 0, auxiliary: false, approx: null })
+ */
+export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
+  const store = createParamStore(o.seed);
+  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf: () => o.approx };
+  const operationOf = lookupOperation(o.operations ?? DARTS_OP_SET);
+  const { cells, channels, stemMultiplier, classes } = o.macro;
+  const inChannels = o.inChannels ?? 3;
+  const stemChannels = stemMultiplier * channels;
+  const stemW = param(store, 'stem.conv', [3, 3, inChannels, stemChannels], uniformFanIn(9 * inChannels));
+  const stemBn = batchNorm(store, 'stem.bn', stemChannels, { affine: true });
+
+  const reductionCells = reductionCellsOf(o.macro);
+  const auxAfter = reductionCells[reductionCells.length - 1];
+  const built: { readonly cell: EvalCell }[] = [];
+  let head: ReturnType<typeof auxiliaryHead> | undefined;
+  let cPrevPrev = stemChannels;
+  let cPrev = stemChannels;
+  let c = channels;
+  let reductionPrev = false;
+  for (let i = 0; i < cells; i++) {
+    const reduction = reductionCells.includes(i);
+    if (reduction) c *= 2;
+    const cell = reduction ? o.genotype.reduce : o.genotype.normal;
+    built.push({ cell: evalCell(ctx, `cells.${i}`, { cell, cPrevPrev, cPrev, channels: c, reduction, reductionPrev, operationOf }) });
+    cPrevPrev = cPrev;
+    cPrev = cell.concat.length * c;
+    reductionPrev = reduction;
+    if (o.auxiliary && i === auxAfter) head = auxiliaryHead(store, 'auxiliary', cPrev, classes);
+  }
+  const classifierW = param(store, 'classifier.weight', [cPrev, classes], uniformFanIn(cPrev));
+  const classifierB = param(store, 'classifier.bias', [classes], uniformFanIn(cPrev));
+
+  const forward = (x: tf.Tensor4D, mode: Mode, drop?: DropPathOptions): EvalOutput => {
+    const stem = stemBn(tf.conv2d(x, stemW as tf.Tensor4D, 1, 'same'), mode);
+    let s0 = stem;
+    let s1 = stem;
+    let auxLogits: tf.Tensor2D | undefined;
+    built.forEach(({ cell }, i) => {
+      const next = cell(s0, s1, mode, drop);
+      s0 = s1;
+      s1 = next;
+      if (head !== undefined && mode === 'train' && i === auxAfter) auxLogits = head(s1, mode);
+    });
+    const pooled = tf.mean(s1, [1, 2]) as tf.Tensor2D;
+    const logits = tf.add(tf.matMul(pooled, classifierW as tf.Tensor2D), classifierB) as tf.Tensor2D;
+    return auxLogits === undefined ? { logits } : { logits, auxLogits };
+  };
+  const weights = [...store.entries.values()].filter((e) => e.role === 'weight').map((e) => e.variable);
+  return { store, options: o, weights, forward };
+};
+
+/**
+ * The parameter count DARTS reports: trainable weights without the auxiliary head.
+ * @example countEvalParameters(buildEvalNetwork({ genotype: DARTS_V2, macro: DARTS_EVAL_MACRO, seed: 0, auxiliary: true, approx: null })) // 3349342
+ */
+export const countEvalParameters = (network: EvalNetwork): number =>
+  [...network.store.entries.values()].filter((e) => e.role === 'weight' && !e.name.startsWith(AUXILIARY_PREFIX)).reduce((n, e) => n + e.variable.size, 0);

@@ -1,0 +1,3 @@
+export * from './optimizer';
+export * from './clip';
+export { ADAM_STEP } from './adam';

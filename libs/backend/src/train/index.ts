@@ -1,0 +1,4 @@
+export * from './train-config';
+export * from './epoch';
+export * from './run-training';
+export * from './evaluate-checkpoint';

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// End to end through the real command: a tiny train run on the shared CIFAR-10 subset, then one checkpoint
+// evaluated under two multipliers in one `eval` call.
+
+const CLI = resolve(process.cwd(), 'apps/cli/bin/approx-darts.mjs');
+const DATA = resolve(process.cwd(), '../shared/datasets/cifar-10-partial');
+
+const cli = (args: readonly string[]) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('approx-darts train + eval', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'e2e-train-')), 'run');
+  let train: ReturnType<typeof cli>;
+
+  beforeAll(() => {
+    train = cli([
+      'train', '--genotype', 'DARTS_V2', '--data', DATA, '--multiplier', 'fp32',
+      '--cells', '3', '--channels', '4', '--epochs', '1', '--batch-size', '32', '--limit', '64', '--test-limit', '64',
+      '--seed', '1', '--out', out,
+    ]);
+  });
+
+  it('trains a tiny network and writes metrics, checkpoint and report', () => {
+    expect(train.stderr).not.toMatch(/approx-darts: /);
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/test accuracy \d+\.\d+% after 1 epochs/);
+    const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]).toMatchObject({ epoch: 0, epochs: 1, lr: 0.025 });
+    for (const f of ['config.json', 'checkpoint/checkpoint.json', 'report.md', 'loss.svg', 'accuracy.svg', 'lr.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('final test accuracy');
+    expect(report).toMatch(/parameters \(without auxiliary head\) \| [\d,]+/);
+    expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+
+  it('evaluates one checkpoint under fp32 and mul8u_DM1 in one command, with different accuracies', () => {
+    const r = cli(['eval', '--checkpoint', out, '--data', DATA, '--multiplier', 'fp32,mul8u_DM1', '--limit', '400', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { rows: { multiplier: string; accuracy: number; energyUj: number; savingVsFp32Pct: number }[] };
+    const [fp32, dm1] = report.rows;
+    console.log(`eval of one checkpoint on 400 test images: fp32 ${fp32?.accuracy}, mul8u_DM1 ${dm1?.accuracy}`);
+    expect(report.rows.map((x) => x.multiplier)).toEqual(['fp32', 'mul8u_DM1']);
+    expect(dm1!.accuracy).not.toBe(fp32!.accuracy);
+    expect(dm1!.energyUj).toBeLessThan(fp32!.energyUj);
+    expect(dm1!.savingVsFp32Pct).toBeGreaterThan(0);
+  });
+
+  it('prints a table by default', () => {
+    const r = cli(['eval', '--checkpoint', join(out, 'checkpoint'), '--data', DATA, '--multiplier', 'fp32', '--limit', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/multiplier\s+accuracy %\s+energy uJ\s+saving vs fp32 %/);
+    expect(r.stdout).toMatch(/^fp32\s+\d+\.\d\d\s+\d+\.\d{3}\s+0\.00/m);
+  });
+
+  it('refuses to overwrite a finished run without --resume', () => {
+    const r = cli(['train', '--genotype', 'DARTS_V2', '--data', DATA, '--cells', '3', '--channels', '4', '--epochs', '1', '--batch-size', '32', '--limit', '64', '--test-limit', '64', '--seed', '1', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/already holds a training checkpoint \(epoch 1\); pass --resume/);
+  });
+
+  it('names the bad input', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'e2e-empty-'));
+    const noCheckpoint = cli(['eval', '--checkpoint', empty, '--data', DATA]);
+    expect(noCheckpoint.code).toBe(1);
+    expect(noCheckpoint.stderr).toContain(`no training checkpoint in ${join(empty, 'checkpoint')}`);
+    const badTable = cli(['eval', '--checkpoint', out, '--data', DATA, '--multiplier', 'mul8u_NOPE']);
+    expect(badTable.code).toBe(1);
+    expect(badTable.stderr).toMatch(/--multiplier mul8u_NOPE/);
+    const badFlag = cli(['train', '--genotype', 'DARTS_V2', '--data', DATA, '--channels', 'many', '--out', join(empty, 'x')]);
+    expect(badFlag.code).toBe(1);
+    expect(badFlag.stderr).toMatch(/--channels: 'many'/);
+  });
+});
