@@ -28,7 +28,7 @@ export const affineFor = (range: QuantRange, mode: QuantMode): AffineParams => {
  */
 export const quantizeValue = (p: AffineParams, x: number): number => {
   const q = Math.round((x - p.min) / p.scale);
-  return q < 0 ? 0 : q > maxCode ? maxCode : q;
+  return q <= 0 ? 0 : q > maxCode ? maxCode : q; // `<= 0` also maps Math.round's -0 to 0
 };
 
 /**

@@ -1,0 +1,64 @@
+import * as t from 'io-ts';
+import { registerApproxKernels } from '../kernels/register';
+import { probeCpu, probeTensorflow, probeWebgpu, type ProbeResult } from './probe';
+
+/** Engine names as the CLI spells them; `auto` picks the first that loads. */
+export const EngineName = t.keyof({ auto: null, cpu: null, webgpu: null, tensorflow: null }, 'EngineName');
+export type EngineName = t.TypeOf<typeof EngineName>;
+
+/** The engine a run got, and how its approximate kernels run there. */
+export interface EngineInfo {
+  readonly name: 'cpu' | 'webgpu' | 'tensorflow';
+  /** The tfjs backend now active. */
+  readonly backend: string;
+  readonly detail: string;
+  /** Where ApproxConv2D / ApproxDepthwiseConv2D run on this engine. */
+  readonly approxKernels: string;
+}
+
+/** An explicitly requested engine that cannot load here; the message carries the probe's reason. */
+export class EngineUnavailableError extends Error {
+  override readonly name = 'EngineUnavailableError';
+}
+
+const activate = async (probe: ProbeResult): Promise<EngineInfo> => {
+  const tf = await import('@tensorflow/tfjs-core');
+  registerApproxKernels();
+  switch (probe.name) {
+    case 'tensorflow': {
+      await tf.setBackend('tensorflow');
+      return { name: 'tensorflow', backend: tf.getBackend(), detail: probe.detail, approxKernels: 'TypeScript kernels on host memory (CUDA addon not wired in)' };
+    }
+    case 'webgpu': {
+      await import('@tensorflow/tfjs-backend-webgpu');
+      if (!(await tf.setBackend('webgpu'))) throw new EngineUnavailableError('engine webgpu: tf.setBackend("webgpu") failed after the probe found an adapter');
+      return { name: 'webgpu', backend: tf.getBackend(), detail: probe.detail, approxKernels: 'none yet (WGSL kernels pending): approximate convolutions are unavailable on webgpu' };
+    }
+    default:
+      await tf.setBackend('cpu');
+      return { name: 'cpu', backend: tf.getBackend(), detail: probe.detail, approxKernels: 'TypeScript kernels (typed arrays)' };
+  }
+};
+
+const probeOf = (name: Exclude<EngineName, 'auto'>): Promise<ProbeResult> =>
+  name === 'tensorflow' ? probeTensorflow() : name === 'webgpu' ? probeWebgpu() : probeCpu();
+
+/**
+ * Select and activate a compute engine. `cpu` is the default; `auto` tries tensorflow, then webgpu, then cpu. An
+ * explicitly named engine that cannot load throws EngineUnavailableError with the probe's reason.
+ * Only the cpu engine is exercised on this project's CI machines; the others follow their probes.
+ */
+export const selectEngine = async (name: EngineName = 'cpu'): Promise<EngineInfo> => {
+  if (name !== 'auto') {
+    const probe = await probeOf(name);
+    if (!probe.available) throw new EngineUnavailableError(`engine ${name} is not available: ${probe.detail}`);
+    return activate(probe);
+  }
+  for (const candidate of ['tensorflow', 'webgpu'] as const) {
+    const probe = await probeOf(candidate);
+    if (probe.available) return activate(probe);
+  }
+  const cpu = await probeCpu();
+  if (!cpu.available) throw new EngineUnavailableError(`no engine available: cpu failed too: ${cpu.detail}`);
+  return activate(cpu);
+};

@@ -1,0 +1,5 @@
+export * from './kernel-names';
+export * from './table-registry';
+export * from './fast-accumulate';
+export * from './gpujs-accumulate';
+export * from './register';

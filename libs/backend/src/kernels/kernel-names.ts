@@ -1,0 +1,27 @@
+import * as t from 'io-ts';
+
+// The two custom kernels, declared once (DESIGN §2): every engine implements these names with these inputs and attrs.
+export const ApproxConv2D = 'ApproxConv2D';
+export const ApproxDepthwiseConv2D = 'ApproxDepthwiseConv2D';
+export type ApproxKernelName = typeof ApproxConv2D | typeof ApproxDepthwiseConv2D;
+export const approxKernelNames: readonly ApproxKernelName[] = [ApproxConv2D, ApproxDepthwiseConv2D];
+
+/**
+ * Inputs: `x` NHWC float32, `filter` (HWIO, or `[fh, fw, inC, mult]`), `range` float32: `[min, max]` (a recorded
+ * activation range) or empty `[]` (the batch's own). Always present, because tfjs saves gradient inputs by name.
+ */
+export type ApproxConvInputName = 'x' | 'filter' | 'range';
+
+/** Attributes are plain data (kernel attrs cannot hold a table): the table travels by id through the registry. */
+export const ApproxConvAttrs = t.readonly(
+  t.type({
+    strides: t.readonly(t.tuple([t.number, t.number])),
+    dilations: t.readonly(t.tuple([t.number, t.number])),
+    pad: t.union([t.literal('same'), t.literal('valid')]),
+    tableId: t.string,
+    quantization: t.keyof({ asymmetric: null, symmetric: null }),
+    perChannel: t.boolean,
+  }),
+  'ApproxConvAttrs',
+);
+export type ApproxConvAttrs = t.TypeOf<typeof ApproxConvAttrs>;

@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { approxConv2DGradConfig, approxDepthwiseConv2DGradConfig } from './approx-conv-grad';
+import { approxConv2DCpuConfig } from './approx-conv2d-cpu';
+import { approxDepthwiseConv2DCpuConfig } from './approx-depthwise-conv2d-cpu';
+
+/**
+ * Backends that run the TypeScript kernels on host memory: `cpu`, and `tensorflow` until the CUDA addon provides its
+ * own (tfjs-node tensors are read back to the host: correct, not fast).
+ */
+export const hostKernelBackends: readonly string[] = ['cpu', 'tensorflow'];
+
+let registered = false;
+
+/** Register the approximate kernels and their gradient once (idempotent; ops call it before running a kernel). */
+export const registerApproxKernels = (): void => {
+  if (registered) return;
+  registered = true;
+  for (const backendName of hostKernelBackends)
+    for (const config of [approxConv2DCpuConfig(backendName), approxDepthwiseConv2DCpuConfig(backendName)])
+      if (tf.getKernel(config.kernelName, backendName) === undefined) tf.registerKernel(config);
+  for (const config of [approxConv2DGradConfig, approxDepthwiseConv2DGradConfig])
+    if (tf.getGradient(config.kernelName) === undefined) tf.registerGradient(config);
+};

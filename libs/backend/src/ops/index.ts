@@ -1,0 +1,3 @@
+export * from './conv';
+export * from './exact-conv';
+export * from './fake-quantize';
