@@ -17,7 +17,8 @@ export const glibcVersion = (): string | undefined => {
   return report?.header?.glibcVersionRuntime;
 };
 
-const versionAtLeast = (v: string, min: string): boolean => {
+/** Whether dotted version `v` is at least `min` (major.minor). */
+export const versionAtLeast = (v: string, min: string): boolean => {
   const [a = 0, b = 0] = v.split('.').map(Number);
   const [c = 0, d = 0] = min.split('.').map(Number);
   return a > c || (a === c && b >= d);

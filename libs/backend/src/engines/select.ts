@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { registerApproxKernels } from '../kernels/register';
+import { setupWebgpu } from './webgpu-setup';
 import { probeCpu, probeTensorflow, probeWebgpu, type ProbeResult } from './probe';
 
 /** Engine names as the CLI spells them; `auto` picks the first that loads. */
@@ -30,9 +31,11 @@ const activate = async (probe: ProbeResult): Promise<EngineInfo> => {
       return { name: 'tensorflow', backend: tf.getBackend(), detail: probe.detail, approxKernels: 'TypeScript kernels on host memory (CUDA addon not wired in)' };
     }
     case 'webgpu': {
-      await import('@tensorflow/tfjs-backend-webgpu');
-      if (!(await tf.setBackend('webgpu'))) throw new EngineUnavailableError('engine webgpu: tf.setBackend("webgpu") failed after the probe found an adapter');
-      return { name: 'webgpu', backend: tf.getBackend(), detail: probe.detail, approxKernels: 'none yet (WGSL kernels pending): approximate convolutions are unavailable on webgpu' };
+      // Dawn's navigator.gpu must exist before tfjs-backend-webgpu is imported; setupWebgpu does it in that order.
+      const engine = await setupWebgpu().catch((e: unknown) => {
+        throw new EngineUnavailableError(e instanceof Error ? e.message : String(e));
+      });
+      return { name: 'webgpu', backend: tf.getBackend(), detail: engine.adapter, approxKernels: `WGSL (${engine.lutLayout} table, data on the GPU; not yet verified on a GPU)` };
     }
     default:
       await tf.setBackend('cpu');

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { glibcVersion } from './probe';
+import { glibcVersion, versionAtLeast } from './probe';
 import { registerWebgpuKernels } from '../webgpu/register';
 import type { LutLayout } from '../webgpu/lut-conv-program';
 
@@ -21,18 +21,13 @@ interface DawnModule {
 
 const firstLine = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));
 
-const atLeast = (v: string, major: number, minor: number): boolean => {
-  const [a = 0, b = 0] = v.split('.').map(Number);
-  return a > major || (a === major && b >= minor);
-};
-
 // The package name in a variable keeps bundlers from trying to inline Dawn: it is loaded at run time, from
 // node_modules or from dist/node_modules next to the single-file bundle.
 const dawnPackage = 'webgpu';
 
 const loadDawn = async (): Promise<DawnModule> => {
   const glibc = glibcVersion();
-  if (glibc !== undefined && !atLeast(glibc, 2, 38))
+  if (glibc !== undefined && !versionAtLeast(glibc, '2.38'))
     throw new WebgpuUnavailableError(`webgpu engine: Dawn for Node (the 'webgpu' package) needs glibc >= 2.38, this system has glibc ${glibc}; use --engine cpu here, or a newer OS (e.g. Ubuntu 24.04)`);
   try {
     return (await import(dawnPackage)) as DawnModule;
