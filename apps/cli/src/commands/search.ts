@@ -1,5 +1,204 @@
 import type { Command } from 'commander';
-import { registerPlaceholder } from './not-implemented';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as t from 'io-ts';
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import { pipe } from 'fp-ts/function';
+import { stratifiedLimit } from '@approx-darts/cifar10';
+import { formatGenotype, genotypeToDot } from '@approx-darts/genotype';
+import { BiLevelPlan, overrideSearchPlan, searchPlanPreset } from '@approx-darts/schedule';
+import { approxDartsSpace, DARTS_SEARCH_MACRO, DARTS_SPACE, SearchSpace } from '@approx-darts/search-space';
+import { isFp32 } from '@approx-darts/multipliers';
+import { writeJsonAtomic } from '@approx-darts/run-store';
+import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, type ApproxBinding, type EpochRecord } from '@approx-darts/backend';
+import { CliError } from '../cli-error';
+import { DATA_OPTION, loadDataOption } from '../options/data-option';
+import { createProgress, type Progress } from '../progress';
+import { activateEngine, decodeFlags, loadBinding, NonNegativeIntFromString, PositiveIntFromString } from './run-options';
 
-export const register = (program: Command): void =>
-  registerPlaceholder(program, 'search', 'Search a normal and a reduction cell (bi-level DARTS with approximate convolutions)', 'issue 7');
+/** The flags of `search` after commander, checked. */
+const SearchFlags = t.intersection([
+  t.type({
+    multiplier: t.string,
+    preset: t.keyof({ paper: null, darts: null, tiny: null }),
+    engine: t.string,
+    seed: NonNegativeIntFromString,
+    order: t.keyof({ first: null, second: null }),
+    out: t.string,
+  }),
+  t.partial({
+    data: t.string,
+    lutDir: t.string,
+    epochs: PositiveIntFromString,
+    cells: PositiveIntFromString,
+    channels: PositiveIntFromString,
+    batchSize: PositiveIntFromString,
+    limit: PositiveIntFromString,
+    resume: t.boolean,
+  }),
+]);
+type SearchFlags = t.TypeOf<typeof SearchFlags>;
+
+/** What a search run is, saved as `run-config.json`: a different one in the same directory is refused. */
+export const SearchRunConfig = t.readonly(
+  t.type({
+    kind: t.literal('approx-darts-search'),
+    multiplier: t.string,
+    space: SearchSpace,
+    plan: BiLevelPlan,
+    seed: t.number,
+    /** Training images used (stratified subset), null = all. */
+    limit: t.union([t.number, t.null]),
+    engine: t.string,
+  }),
+);
+export type SearchRunConfig = t.TypeOf<typeof SearchRunConfig>;
+
+export const RUN_CONFIG_FILE = 'run-config.json';
+
+/**
+ * The tiny preset: the README demo on 2 CPU cores. 5 cells, C = 8, 256 + 256 images, the tiny plan (2 epochs,
+ * the first weights-only, batch 32).
+ */
+const PRESET_SHAPES: Readonly<Record<SearchFlags['preset'], { readonly cells: number; readonly channels: number; readonly limit: number | null }>> = {
+  paper: { cells: DARTS_SEARCH_MACRO.cells, channels: DARTS_SEARCH_MACRO.channels, limit: null },
+  darts: { cells: DARTS_SEARCH_MACRO.cells, channels: DARTS_SEARCH_MACRO.channels, limit: null },
+  tiny: { cells: 5, channels: 8, limit: 512 },
+};
+
+const planOf = (flags: SearchFlags): BiLevelPlan => {
+  const base = pipe(
+    searchPlanPreset(flags.preset),
+    O.getOrElseW(() => {
+      throw new CliError(`--preset: unknown preset '${flags.preset}'`);
+    }),
+  );
+  // --epochs scales the warm-up with the run (paper: 15 of 50), so a short run still searches.
+  const epochs = flags.epochs ?? base.epochs;
+  const warmupEpochs = flags.epochs === undefined ? base.warmupEpochs : Math.floor((base.warmupEpochs * epochs) / base.epochs);
+  return pipe(
+    overrideSearchPlan(base, { epochs, warmupEpochs, order: flags.order, ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}) }),
+    E.getOrElseW((problem) => {
+      throw new CliError(`search plan: ${problem}`);
+    }),
+  );
+};
+
+const spaceOf = (flags: SearchFlags, binding: ApproxBinding | null): SearchSpace => {
+  const shape = PRESET_SHAPES[flags.preset];
+  const base = binding === null ? DARTS_SPACE : approxDartsSpace(binding.table.name);
+  return { ...base, macro: { ...base.macro, cells: flags.cells ?? shape.cells, channels: flags.channels ?? shape.channels } };
+};
+
+/** Refuses an out dir that holds another run (or this run, without --resume); writes the config otherwise. */
+const claimRunDir = async (dir: string, config: SearchRunConfig, resume: boolean): Promise<void> => {
+  const path = join(dir, RUN_CONFIG_FILE);
+  const existing = await readFile(path, 'utf8').then(
+    (s) => s,
+    () => undefined,
+  );
+  if (existing !== undefined) {
+    const decoded = pipe(
+      E.tryCatch(() => JSON.parse(existing) as unknown, () => 'not JSON'),
+      E.chain((j) => pipe(SearchRunConfig.decode(j), E.mapLeft(() => 'not a search run config'))),
+    );
+    if (E.isLeft(decoded)) throw new CliError(`${path}: ${decoded.left}; choose another --out`);
+    if (JSON.stringify(SearchRunConfig.encode(decoded.right)) !== JSON.stringify(SearchRunConfig.encode(config)))
+      throw new CliError(`${dir} holds a search run with a different configuration (${path}); choose another --out${resume ? ' or resume with the same flags' : ''}`);
+    if (!resume) throw new CliError(`${dir} already holds this search run; pass --resume to continue it, or choose another --out`);
+    return;
+  }
+  await mkdir(dir, { recursive: true });
+  await writeJsonAtomic(path, SearchRunConfig.encode(config));
+};
+
+/** One progress bar per epoch, and a line per finished epoch. */
+const progressHooks = () => {
+  let bar: Progress | undefined;
+  return {
+    onEpochStart: (e: { readonly epoch: number; readonly epochs: number; readonly images: number; readonly warmup: boolean }) => {
+      bar = createProgress({ total: e.images, label: `epoch ${e.epoch + 1}/${e.epochs}${e.warmup ? ' (warm-up)' : ''}` });
+    },
+    onStep: (e: { readonly images: number; readonly train: { readonly loss: number } }) => bar?.tick(e.images, { loss: e.train.loss }),
+    onEpoch: (r: EpochRecord) => {
+      bar?.stop();
+      bar = undefined;
+      process.stderr.write(
+        `epoch ${r.epoch + 1}: train loss ${r.train.loss.toFixed(4)} acc ${(100 * r.train.accuracy).toFixed(1)}%, ` +
+          `valid loss ${r.valid.loss.toFixed(4)} acc ${(100 * r.valid.accuracy).toFixed(1)}%, ${r.seconds.toFixed(1)} s, ${r.imagesPerSecond.toFixed(1)} img/s\n`,
+      );
+    },
+  };
+};
+
+/** cells.dot always; cells.svg when Graphviz's `dot` is installed. */
+const writeCellPlots = async (dir: string, dot: string): Promise<readonly string[]> => {
+  const dotPath = join(dir, 'cells.dot');
+  await writeFile(dotPath, dot);
+  const rendered = spawnSync('dot', ['-Tsvg', dotPath, '-o', join(dir, 'cells.svg')], { stdio: 'ignore' });
+  return rendered.status === 0 ? [dotPath, join(dir, 'cells.svg')] : [dotPath];
+};
+
+const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> => {
+  const flags = decodeFlags(SearchFlags, opts);
+  const plan = planOf(flags);
+  const binding = await loadBinding(isFp32(flags.multiplier) ? 'fp32' : flags.multiplier, flags.lutDir, 'asymmetric');
+  const space = spaceOf(flags, binding);
+  const data = await loadDataOption(flags.data);
+  const engine = await activateEngine(flags.engine);
+  const limit = flags.limit ?? PRESET_SHAPES[flags.preset].limit;
+  if (limit !== null && limit > data.train.count) throw new CliError(`--limit ${limit}: the data set has only ${data.train.count} training images`);
+  const config: SearchRunConfig = { kind: 'approx-darts-search', multiplier: binding?.table.name ?? 'fp32', space, plan, seed: flags.seed, limit, engine: engine.name };
+  const runDir = resolve(flags.out);
+  await claimRunDir(runDir, config, flags.resume === true);
+  process.stderr.write(
+    `searching ${space.macro.cells} cells, C=${space.macro.channels} on ${config.multiplier} (${engine.name} engine), ` +
+      `${limit ?? data.train.count} images, ${plan.epochs} epochs (${plan.warmupEpochs} warm-up), batch ${plan.batchSize}, ${plan.order} order, into ${runDir}\n`,
+  );
+  let result;
+  try {
+    result = await runSearch({
+      space,
+      plan,
+      seed: flags.seed,
+      records: data.train,
+      ...(limit !== null ? { indices: stratifiedLimit(data.train.labels, limit, flags.seed) } : {}),
+      bindingOf: (op) => (binding !== null && 'multiplier' in op && op.multiplier !== undefined ? binding : null),
+      outDir: runDir,
+      resume: flags.resume === true,
+      ...progressHooks(),
+    });
+  } catch (e) {
+    if (e instanceof SearchDivergedError || e instanceof SearchResumeError) throw new CliError(e.message);
+    throw e;
+  }
+  const plots = await writeCellPlots(runDir, genotypeToDot(result.genotype, space.topology.inputs));
+  process.stdout.write(
+    `${formatGenotype(result.genotype, space.topology.inputs)}\n` +
+      `genotype: ${join(runDir, SEARCH_FILES.genotype)}\n` +
+      `alphas: ${join(runDir, SEARCH_FILES.alphaPlot)}\ncells: ${plots.join(', ')}\nmetrics: ${join(runDir, SEARCH_FILES.metrics)}\n`,
+  );
+};
+
+export const register = (program: Command): void => {
+  program
+    .command('search')
+    .description('Search a normal and a reduction cell (bi-level DARTS with approximate convolutions)')
+    .option(...DATA_OPTION)
+    .requiredOption('--multiplier <name>', 'mul8u_XXX (or a .bin path) for every sep/dil conv, or fp32')
+    .option('--lut-dir <dir>', 'directory searched first for multiplier tables')
+    .option('--preset <name>', 'search plan and size: paper, darts (8 cells, C=16, all images) or tiny (5 cells, C=8, 512 images, 2 epochs, batch 32)', 'paper')
+    .option('--epochs <n>', 'epochs (default: the preset; the warm-up scales with it)')
+    .option('--cells <n>', 'cells of the search network (default: the preset)')
+    .option('--channels <C>', 'initial channels (default: the preset)')
+    .option('--batch-size <n>', 'batch size (default: the preset)')
+    .option('--limit <n>', 'search on a stratified subset of n training images, split between weights and architecture')
+    .option('--engine <name>', 'compute engine: auto, cpu, webgpu, tensorflow', 'cpu')
+    .option('--seed <n>', 'seed of the initialization, split, data order and augmentation', '0')
+    .option('--order <order>', 'architecture gradient: first or second (unrolled) order', 'first')
+    .requiredOption('--out <dir>', 'run directory (run-config.json, metrics.jsonl, genotype.json, alphas.svg, checkpoint/)')
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .action(runSearchCommand);
+};

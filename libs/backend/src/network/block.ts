@@ -1,0 +1,21 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Operation } from '@approx-darts/search-space';
+import type { ApproxBinding } from './conv';
+import type { ParamStore } from './params';
+
+/** BN statistics: from the batch (and update the running ones) or from the running ones. */
+export type Mode = 'train' | 'eval';
+
+/** A network block: a differentiable function of an NHWC batch. Its parameters live in a ParamStore. */
+export type Block = (x: tf.Tensor4D, mode: Mode) => tf.Tensor4D;
+
+/**
+ * What a builder needs besides the shapes: where parameters go, whether BN is affine (the search network's
+ * is not), whether pools are followed by BN (search network), and the approximate binding of an op.
+ */
+export interface BuildContext {
+  readonly store: ParamStore;
+  readonly affine: boolean;
+  readonly poolBn: boolean;
+  readonly bindingOf: (op: Operation) => ApproxBinding | null;
+}

@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Operation } from '@approx-darts/search-space';
+import { batchNorm } from './batch-norm';
+import type { Block, BuildContext } from './block';
+import { conv2d, depthwiseConv2d, type ApproxBinding } from './conv';
+import { param, uniformFanIn } from './params';
+
+// Every block below follows DESIGN §4 (DARTS operations) in NHWC with TF 'same' padding.
+
+const relu = (x: tf.Tensor4D): tf.Tensor4D => tf.relu(x);
+
+/** Exact k x k convolution weights [k,k,cin,cout], PyTorch default init. */
+const convWeight = (ctx: BuildContext, name: string, k: number, cin: number, cout: number): tf.Variable =>
+  param(ctx.store, name, [k, k, cin, cout], uniformFanIn(k * k * cin));
+
+/** Depthwise weights [k,k,c,1]; a depthwise conv has fan-in k*k (one input channel per group). */
+const depthwiseWeight = (ctx: BuildContext, name: string, k: number, c: number): tf.Variable =>
+  param(ctx.store, name, [k, k, c, 1], uniformFanIn(k * k));
+
+/** ReLU, k x k conv (exact), BN: the preprocessing of cell inputs (k = 1) and DARTS's conv blocks. */
+export const reluConvBn = (ctx: BuildContext, name: string, cin: number, cout: number, k: number, stride: number): Block => {
+  const w = convWeight(ctx, `${name}.conv`, k, cin, cout);
+  const bn = batchNorm(ctx.store, `${name}.bn`, cout, { affine: ctx.affine });
+  return (x, mode) => bn(conv2d(relu(x), w as tf.Tensor4D, { strides: stride, dilation: 1, pad: 'same' }), mode);
+};
+
+/**
+ * ReLU, depthwise k x k (stride, dilation), pointwise 1x1, BN: DARTS's dil_conv, and each half of sep_conv.
+ * Both convolutions run on the approximate multiplier when one is bound.
+ */
+export const dilConv = (
+  ctx: BuildContext,
+  name: string,
+  cin: number,
+  cout: number,
+  k: number,
+  stride: number,
+  dilation: number,
+  approx: ApproxBinding | null,
+): Block => {
+  const dw = depthwiseWeight(ctx, `${name}.depthwise`, k, cin);
+  const pw = convWeight(ctx, `${name}.pointwise`, 1, cin, cout);
+  const bn = batchNorm(ctx.store, `${name}.bn`, cout, { affine: ctx.affine });
+  return (x, mode) => {
+    const d = depthwiseConv2d(relu(x), dw as tf.Tensor4D, { strides: stride, dilation, pad: 'same', approx });
+    return bn(conv2d(d, pw as tf.Tensor4D, { strides: 1, dilation: 1, pad: 'same', approx }), mode);
+  };
+};
+
+/** sep_conv_k: two dil_conv halves with dilation 1, the first strided and keeping cin channels. */
+export const sepConv = (ctx: BuildContext, name: string, cin: number, cout: number, k: number, stride: number, approx: ApproxBinding | null): Block => {
+  const first = dilConv(ctx, `${name}.op1`, cin, cin, k, stride, 1, approx);
+  const second = dilConv(ctx, `${name}.op2`, cin, cout, k, 1, 1, approx);
+  return (x, mode) => second(first(x, mode), mode);
+};
+
+/**
+ * ReLU, two 1x1 stride-2 convs (the second on the input shifted by one pixel) concatenated, BN: halves the
+ * resolution without discarding the odd pixels. Exact arithmetic (DESIGN §4).
+ */
+export const factorizedReduce = (ctx: BuildContext, name: string, cin: number, cout: number): Block => {
+  if (cout % 2 !== 0) throw new Error(`FactorizedReduce needs an even channel count, got ${cout}`);
+  const w1 = convWeight(ctx, `${name}.conv_1`, 1, cin, cout / 2);
+  const w2 = convWeight(ctx, `${name}.conv_2`, 1, cin, cout / 2);
+  const bn = batchNorm(ctx.store, `${name}.bn`, cout, { affine: ctx.affine });
+  return (x, mode) => {
+    const r = relu(x);
+    // The shifted input is padded back to full size (with the zeros ReLU outputs anyway), so both halves have
+    // ceil(h/2) rows for odd sizes too; for even sizes the padding is never sampled.
+    const shifted = tf.pad(tf.slice(r, [0, 1, 1, 0], [-1, -1, -1, -1]), [[0, 0], [0, 1], [0, 1], [0, 0]]);
+    const a = conv2d(r, w1 as tf.Tensor4D, { strides: 2, dilation: 1, pad: 'same' });
+    const b = conv2d(shifted, w2 as tf.Tensor4D, { strides: 2, dilation: 1, pad: 'same' });
+    const cat = tf.concat([a, b], 3);
+    return bn(cat, mode);
+  };
+};
+
+/** 3x3 max or average pooling ('same'; the average excludes padding), followed by BN in the search network. */
+export const pool = (ctx: BuildContext, name: string, channels: number, kind: 'max' | 'avg', k: number, stride: number): Block => {
+  const bn = ctx.poolBn ? batchNorm(ctx.store, `${name}.bn`, channels, { affine: false }) : undefined;
+  return (x, mode) => {
+    const y = kind === 'max' ? tf.maxPool(x, k, stride, 'same') : tf.avgPool(x, k, stride, 'same');
+    return bn ? bn(y, mode) : y;
+  };
+};
+
+export const identity: Block = (x) => x;
+
+/** The `none` operation: zeros at the output resolution. */
+export const zero =
+  (stride: number): Block =>
+  (x) =>
+    tf.zeros([x.shape[0], Math.ceil(x.shape[1] / stride), Math.ceil(x.shape[2] / stride), x.shape[3]]);
+
+/**
+ * The block of a search-space operation on C channels at a stride, with the op's approximate binding.
+ * @example buildOperation(ctx, 'cells.0.edges.0.sep_conv_3x3', { kind: 'sep_conv', name: 'sep_conv_3x3', kernel: 3 }, 16, 1)
+ */
+export const buildOperation = (ctx: BuildContext, name: string, op: Operation, channels: number, stride: number): Block => {
+  switch (op.kind) {
+    case 'none':
+      return zero(stride);
+    case 'pool':
+      return pool(ctx, name, channels, op.pool, op.kernel, stride);
+    case 'skip':
+      return stride === 1 ? identity : factorizedReduce(ctx, name, channels, channels);
+    case 'sep_conv':
+      return sepConv(ctx, name, channels, channels, op.kernel, stride, ctx.bindingOf(op));
+    case 'dil_conv':
+      return dilConv(ctx, name, channels, channels, op.kernel, stride, op.dilation, ctx.bindingOf(op));
+  }
+};

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import './gradients';
+import { edgesOf, reductionPositions, type Operation, type SearchSpace } from '@approx-darts/search-space';
+import { batchNorm } from './batch-norm';
+import type { BuildContext, Mode } from './block';
+import { conv2d, type ApproxBinding } from './conv';
+import { createParamStore, normalInit, param, uniformFanIn, variablesOf, type ParamStore } from './params';
+import { searchCell, type SearchCell } from './search-cell';
+
+/** The architecture parameters: one [edges, ops] matrix per cell type. */
+export interface Alphas {
+  readonly normal: tf.Variable;
+  readonly reduce: tf.Variable;
+}
+
+/** The DARTS supernet over a search space: weights and alphas as tfjs variables, and its forward pass. */
+export interface SearchNetwork {
+  readonly space: SearchSpace;
+  readonly store: ParamStore;
+  readonly alphas: Alphas;
+  /** Trainable network weights (alphas and BN running statistics excluded). */
+  readonly weights: readonly tf.Variable[];
+  /** Logits [batch, classes] of an NHWC batch. */
+  readonly forward: (x: tf.Tensor4D, mode: Mode) => tf.Tensor2D;
+}
+
+export interface SearchNetworkOptions {
+  readonly seed: number;
+  /** The binding of an approximable op (by its `multiplier`); absent = every op exact. */
+  readonly bindingOf?: (op: Operation) => ApproxBinding | null;
+  readonly inChannels?: number;
+}
+
+/**
+ * Builds the search network of DESIGN §4: stem 3x3 conv (stemMultiplier * C) + BN, `cells` search cells with
+ * reductions at 1/3 and 2/3 of the depth doubling C, global average pooling and a linear classifier.
+ * BN inside cells is not affine and pools are followed by BN; alphas start at 1e-3 * randn as in DARTS.
+ * @example buildSearchNetwork(DARTS_SPACE, { seed: 0 }).forward(tf.zeros([2, 32, 32, 3]), 'train').shape // [2, 10]
+ */
+export const buildSearchNetwork = (space: SearchSpace, o: SearchNetworkOptions): SearchNetwork => {
+  const store = createParamStore(o.seed);
+  const ctx: BuildContext = { store, affine: false, poolBn: true, bindingOf: o.bindingOf ?? (() => null) };
+  const { cells, channels, stemMultiplier, classes } = space.macro;
+  const inChannels = o.inChannels ?? 3;
+  const stemChannels = stemMultiplier * channels;
+  const stemW = param(store, 'stem.conv', [3, 3, inChannels, stemChannels], uniformFanIn(9 * inChannels));
+  const stemBn = batchNorm(store, 'stem.bn', stemChannels, { affine: true });
+
+  const reductions = new Set(reductionPositions(cells));
+  const built: { readonly reduction: boolean; readonly cell: SearchCell }[] = [];
+  let cPrevPrev = stemChannels;
+  let cPrev = stemChannels;
+  let c = channels;
+  let reductionPrev = false;
+  for (let i = 0; i < cells; i++) {
+    const reduction = reductions.has(i);
+    if (reduction) c *= 2;
+    const ops = reduction ? space.reduce : space.normal;
+    built.push({ reduction, cell: searchCell(ctx, `cells.${i}`, { topology: space.topology, ops, cPrevPrev, cPrev, channels: c, reduction, reductionPrev }) });
+    cPrevPrev = cPrev;
+    cPrev = space.topology.nodes * c;
+    reductionPrev = reduction;
+  }
+  const classifierW = param(store, 'classifier.weight', [cPrev, classes], uniformFanIn(cPrev));
+  const classifierB = param(store, 'classifier.bias', [classes], uniformFanIn(cPrev));
+
+  const edges = edgesOf(space.topology).length;
+  const alphas: Alphas = {
+    normal: param(store, 'alphas.normal', [edges, space.normal.length], normalInit(1e-3), 'alpha'),
+    reduce: param(store, 'alphas.reduce', [edges, space.reduce.length], normalInit(1e-3), 'alpha'),
+  };
+
+  const forward = (x: tf.Tensor4D, mode: Mode): tf.Tensor2D => {
+    const normalW = tf.softmax(alphas.normal as tf.Tensor2D);
+    const reduceW = tf.softmax(alphas.reduce as tf.Tensor2D);
+    const stem = stemBn(conv2d(x, stemW as tf.Tensor4D, { strides: 1, dilation: 1, pad: 'same' }), mode);
+    let s0 = stem;
+    let s1 = stem;
+    for (const { reduction, cell } of built) {
+      const next = cell(s0, s1, reduction ? reduceW : normalW, mode);
+      s0 = s1;
+      s1 = next;
+    }
+    const pooled = tf.mean(s1, [1, 2]) as tf.Tensor2D;
+    return tf.add(tf.matMul(pooled, classifierW as tf.Tensor2D), classifierB);
+  };
+  return { space, store, alphas, weights: variablesOf(store, 'weight'), forward };
+};

@@ -1,0 +1,74 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeGenotypeJson } from '@approx-darts/genotype';
+import { readJsonl } from '@approx-darts/run-store';
+
+const shared = resolve(process.cwd(), '../shared/datasets/cifar-10-partial');
+const luts = resolve(process.cwd(), '../shared/multipliers');
+const haveData = existsSync(shared) && existsSync(join(luts, 'mul8u_NGR.bin'));
+if (!haveData) console.warn(`skipped: the shared CIFAR-10 subset or tables are not at ${shared} / ${luts}`);
+
+const bin = resolve(process.cwd(), 'apps/cli/bin/approx-darts.mjs');
+// A tiny search on the approximate multiplier: 2 cells, C = 2, 8 images, batch 2; epoch 1 warm-up, epoch 2 searches.
+const tiny = ['search', '--data', shared, '--multiplier', 'mul8u_NGR', '--lut-dir', luts, '--preset', 'tiny', '--cells', '2', '--channels', '2', '--limit', '8', '--batch-size', '2', '--seed', '1'];
+const cli = (args: readonly string[]) => spawnSync('node', [bin, ...args], { encoding: 'utf8', timeout: 240_000 });
+const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'search-cli-'));
+const lastAlphas = async (dir: string): Promise<unknown> => (await readJsonl(join(dir, 'metrics.jsonl'))).map((r) => (r as { alphas: unknown }).alphas).at(-1);
+
+describe.skipIf(!haveData)('approx-darts search (end to end on the shared subset)', () => {
+  let straightDir = '';
+
+  it('runs a tiny search and writes a valid genotype, metrics, plots and the run config', async () => {
+    straightDir = await tmp();
+    const r = cli([...tiny, '--out', straightDir]);
+    expect(r.stderr).not.toMatch(/approx-darts: /);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`genotype: ${join(straightDir, 'genotype.json')}`);
+    const genotype = decodeGenotypeJson(JSON.parse(await readFile(join(straightDir, 'genotype.json'), 'utf8')));
+    expect(genotype._tag).toBe('Right');
+    const metrics = await readJsonl(join(straightDir, 'metrics.jsonl'));
+    expect(metrics.map((m) => (m as { warmup: boolean }).warmup)).toEqual([true, false]);
+    expect(existsSync(join(straightDir, 'alphas.svg'))).toBe(true);
+    expect((await readFile(join(straightDir, 'cells.dot'), 'utf8')).startsWith('digraph')).toBe(true);
+    expect(JSON.parse(await readFile(join(straightDir, 'run-config.json'), 'utf8')).multiplier).toBe('mul8u_NGR');
+  });
+
+  it('resumes a killed run to the same genotype and alphas as the uninterrupted one', async () => {
+    const dir = await tmp();
+    const child = spawn('node', [bin, ...tiny, '--out', dir], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // Kill it as soon as the first epoch's checkpoint is committed.
+    const marker = join(dir, 'checkpoint', 'checkpoint.json');
+    while (!existsSync(marker) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const killed = child.kill('SIGKILL');
+    await exited;
+    expect(killed).toBe(true);
+    expect((await readJsonl(join(dir, 'metrics.jsonl'))).length).toBe(1);
+    const r = cli([...tiny, '--out', dir, '--resume']);
+    expect(r.status).toBe(0);
+    expect(await readFile(join(dir, 'genotype.json'), 'utf8')).toBe(await readFile(join(straightDir, 'genotype.json'), 'utf8'));
+    expect(await lastAlphas(dir)).toEqual(await lastAlphas(straightDir));
+  });
+
+  it('refuses bad input with a clear message', async () => {
+    const unknown = cli([...tiny, '--multiplier', 'mul8u_NOPE', '--out', await tmp()]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown multiplier 'mul8u_NOPE'/);
+    const noData = cli([...tiny, '--data', '/nonexistent/cifar', '--out', await tmp()]);
+    expect(noData.status).toBe(1);
+    expect(noData.stderr).toMatch(/--data: .*\/nonexistent\/cifar/);
+    const other = await tmp();
+    await mkdir(other, { recursive: true });
+    await writeFile(join(other, 'run-config.json'), JSON.stringify({ kind: 'approx-darts-search' }));
+    const foreign = cli([...tiny, '--out', other]);
+    expect(foreign.status).toBe(1);
+    expect(foreign.stderr).toMatch(/run-config\.json: not a search run config/);
+    const again = cli([...tiny, '--seed', '2', '--out', straightDir]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/holds a search run with a different configuration/);
+  });
+});

@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint, readJsonl } from '@approx-darts/run-store';
+import { DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
+import { DARTS_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
+import { decodeGenotypeJson } from '@approx-darts/genotype';
+import {
+  architectureStep,
+  buildSearchNetwork,
+  createOptimizer,
+  disposeParams,
+  runSearch,
+  SearchDivergedError,
+  weightStep,
+  type SearchOptions,
+} from '@approx-darts/backend';
+import { syntheticRecords } from '../../datasets/cifar10/src/test-support';
+
+// Tiny on purpose (2 cells, C = 2, 8 images): these tests check the loop's bookkeeping, not learning.
+const space: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 2, channels: 2 } };
+const plan: BiLevelPlan = { ...DARTS_SEARCH_PLAN, epochs: 2, warmupEpochs: 0, batchSize: 4 };
+const records = syntheticRecords(8, 3);
+const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'search-loop-'));
+const base = (outDir: string): SearchOptions => ({ space, plan, seed: 5, records, outDir, resume: false });
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('bi-level search loop', () => {
+  it('is reproducible and resumes to the same genotype and alphas as an uninterrupted run', async () => {
+    const straight = await runSearch(base(await tmp()));
+    const dir = await tmp();
+    const first = await runSearch({ ...base(dir), stopAfter: 1 });
+    expect(first.history.length).toBe(1);
+    // Same seed, same engine: the first epoch matches the uninterrupted run's exactly.
+    expect(first.history[0]?.alphas).toEqual(straight.history[0]?.alphas);
+    const resumed = await runSearch({ ...base(dir), resume: true });
+    expect(resumed.epochsRun).toBe(1);
+    expect(resumed.alphas).toEqual(straight.alphas);
+    expect(resumed.genotype).toEqual(straight.genotype);
+    // Alphas moved away from their init during the search epochs.
+    expect(straight.history[0]?.alphas).not.toEqual(straight.history[1]?.alphas);
+    const metrics = await readJsonl(join(dir, 'metrics.jsonl'));
+    expect(metrics.map((r) => (r as { epoch: number }).epoch)).toEqual([0, 1]);
+    const genotype = decodeGenotypeJson(JSON.parse(await readFile(join(dir, 'genotype.json'), 'utf8')));
+    expect(genotype._tag).toBe('Right');
+    expect((await readFile(join(dir, 'alphas.svg'), 'utf8')).startsWith('<svg')).toBe(true);
+  });
+
+  it('stops on a non-finite loss with a clear message and keeps the last good checkpoint', async () => {
+    const dir = await tmp();
+    // Epoch 1 at a sane lr, epoch 2 at one that overflows float32 after its first update (batch 2: two steps).
+    const lr = { kind: 'warmup', epochs: 1, from: 0.01, then: { kind: 'constant', lr: 1e38 } } as const;
+    const diverging: BiLevelPlan = { ...plan, batchSize: 2, weights: { kind: 'sgd', lr, momentum: 0.9, weightDecay: 0 } };
+    const run = runSearch({ ...base(dir), plan: diverging });
+    await expect(run).rejects.toBeInstanceOf(SearchDivergedError);
+    await expect(run).rejects.toThrow(/diverged: .* loss is (NaN|-?Infinity) at epoch 2 .*checkpoint of epoch 1/);
+    const checkpoint = await loadCheckpoint(join(dir, 'checkpoint'));
+    expect((checkpoint?.meta as { epoch: number }).epoch).toBe(1);
+    expect((await readJsonl(join(dir, 'metrics.jsonl'))).length).toBe(1);
+  });
+
+  it('disposes every tensor of a step: 50 steps leave the tensor count unchanged', () => {
+    const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
+    const net = buildSearchNetwork(tinySpace, { seed: 1 });
+    const wOpt = createOptimizer(DARTS_SEARCH_PLAN.weights, net.weights);
+    const aOpt = createOptimizer(DARTS_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
+    const batch = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D, y: tf.tensor1d([1, 2], 'int32') };
+    const step = (): void => {
+      architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, undefined);
+      weightStep(net, batch, wOpt, DARTS_SEARCH_PLAN.weights, 0.025);
+    };
+    step();
+    const after1 = tf.memory().numTensors;
+    for (let i = 1; i < 50; i++) step();
+    expect(tf.memory().numTensors).toBe(after1);
+    wOpt.dispose();
+    aOpt.dispose();
+    tf.dispose([batch.x, batch.y]);
+    disposeParams(net.store);
+  });
+
+  it('runs the second-order (unrolled) architecture step, leaving the weights where they were', () => {
+    const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
+    const net = buildSearchNetwork(tinySpace, { seed: 2 });
+    const aOpt = createOptimizer(DARTS_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
+    const batch = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 2) as tf.Tensor4D, y: tf.tensor1d([3, 4], 'int32') };
+    const weightsBefore = net.weights.map((w) => Array.from(w.dataSync()));
+    const alphasBefore = Array.from(net.alphas.normal.dataSync());
+    const before = tf.memory().numTensors;
+    const stats = architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, {
+      trainBatch: batch,
+      lr: 0.025,
+      momentum: 0.9,
+      weightDecay: 3e-4,
+      momentumOf: () => undefined,
+    });
+    expect(Number.isFinite(stats.loss)).toBe(true);
+    // Adam's slots are created lazily in neither case; the step adds none of its own temporaries.
+    expect(tf.memory().numTensors).toBe(before);
+    expect(net.weights.map((w) => Array.from(w.dataSync()))).toEqual(weightsBefore);
+    expect(Array.from(net.alphas.normal.dataSync())).not.toEqual(alphasBefore);
+    aOpt.dispose();
+    tf.dispose([batch.x, batch.y]);
+    disposeParams(net.store);
+  });
+});
