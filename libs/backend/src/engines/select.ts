@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { registerApproxKernels } from '../kernels/register';
+import { registerFastCpuKernels } from '../kernels/cpu-fast/register';
 import { setupWebgpu } from './webgpu-setup';
 import { probeCpu, probeTensorflow, probeWebgpu, type ProbeResult } from './probe';
 
@@ -39,6 +40,7 @@ const activate = async (probe: ProbeResult): Promise<EngineInfo> => {
     }
     default:
       await tf.setBackend('cpu');
+      registerFastCpuKernels();
       return { name: 'cpu', backend: tf.getBackend(), detail: probe.detail, approxKernels: 'TypeScript kernels (typed arrays)' };
   }
 };

@@ -1,0 +1,2 @@
+import type { FastKernel } from './fast-kernel';
+export const convKernels: readonly FastKernel[] = [];
