@@ -13,3 +13,4 @@ export * from './splits';
 export * from './augmentation';
 export * from './augment-tf';
 export * from './batches';
+export * from './synthetic';

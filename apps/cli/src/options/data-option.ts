@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/Either';
-import { dataSearchPath, findDataset, loadCifar10, type Cifar10, type DatasetLayout } from '@approx-darts/cifar10';
+import { dataSearchPath, findDataset, loadCifar10, syntheticCifar10, type DatasetLayout, type LabelledSplits } from '@approx-darts/cifar10';
 import { CliError } from '../cli-error';
 
 /** The `--data` flag as every data-using command declares it (commander `.option(...DATA_OPTION)`). */
 export const DATA_OPTION = [
   '--data <dir>',
-  'CIFAR-10 directory (binary batches or their parent); default $APPROX_DARTS_DATA, then the cache of `approx-darts data fetch`',
+  'CIFAR-10 directory (binary batches or their parent), or `synthetic` for a small generated stand-in; default $APPROX_DARTS_DATA, then the cache of `approx-darts data fetch`',
 ] as const;
 
 export interface DataContext {
@@ -32,8 +32,12 @@ export const resolveDataOption = async (data: string | undefined, ctx: DataConte
   );
 };
 
-/** resolveDataOption, then loads the copy; read errors become CliErrors naming the file. */
-export const loadDataOption = async (data: string | undefined, ctx: DataContext = {}): Promise<Cifar10> => {
+/** The `--data` value that selects the generated stand-in instead of a directory. */
+export const SYNTHETIC_DATA = 'synthetic';
+
+/** resolveDataOption, then loads the copy (or generates the stand-in); read errors become CliErrors naming the file. */
+export const loadDataOption = async (data: string | undefined, ctx: DataContext = {}): Promise<LabelledSplits> => {
+  if (data === SYNTHETIC_DATA) return syntheticCifar10({ train: 1000, test: 200, seed: 0 });
   const layout = await resolveDataOption(data, ctx);
   try {
     return await loadCifar10(layout);
