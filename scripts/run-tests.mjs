@@ -19,9 +19,11 @@ const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--repor
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
+  skipped = r.numPendingTests + r.numTodoTests;
   failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
   // A suite that fails to load has no tests in the count: count it as a failure.
   failed += r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
@@ -40,5 +42,6 @@ for (const [name, cmd, args] of [
 }
 
 if (vitestStatus !== 0 && failed === 0) failed = 1;
-console.log(`\n${passed} passed, ${failed} failed`);
+// Skips print their reasons where they happen; the count is here so none goes unnoticed.
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed === 0 ? 0 : 1);
