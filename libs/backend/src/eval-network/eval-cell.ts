@@ -3,7 +3,7 @@ import type { Operation } from '@approx-darts/search-space';
 import type { GenotypeCell } from '@approx-darts/genotype';
 import type { Block, BuildContext, Mode } from '../network/block';
 import { factorizedReduce, reluConvBn } from '../network/operations';
-import { evalOperation } from './approx-blocks';
+import { buildOperation } from '../network/operations';
 import { dropPath } from './drop-path';
 
 /** Per-call options of the evaluation network in training: drop-path probability and its random source. */
@@ -43,7 +43,7 @@ export const evalCell = (ctx: BuildContext, name: string, s: EvalCellShape): Eva
       const op = s.operationOf(edge.op);
       const stride = s.reduction && edge.input < 2 ? 2 : 1;
       if (edge.input < 0 || edge.input >= node + 2) throw new Error(`${name}: node ${node + 2} reads state ${edge.input}, which does not exist yet`);
-      return { input: edge.input, identity: isIdentity(op, stride), block: evalOperation(ctx, `${name}.nodes.${node}.${j}_${op.name}`, op, s.channels, stride) };
+      return { input: edge.input, identity: isIdentity(op, stride), block: buildOperation(ctx, `${name}.nodes.${node}.${j}_${op.name}`, op, s.channels, stride) };
     }),
   );
   for (const i of s.cell.concat) {

@@ -57,7 +57,7 @@ const lookupOperation =
  */
 export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
   const store = createParamStore(o.seed);
-  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf: () => o.approx };
+  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf: () => o.approx, recordRanges: true };
   const operationOf = lookupOperation(o.operations ?? DARTS_OP_SET);
   const { cells, channels, stemMultiplier, classes } = o.macro;
   const inChannels = o.inChannels ?? 3;

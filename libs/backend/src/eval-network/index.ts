@@ -1,4 +1,4 @@
 export * from './eval-network';
 export { dropPath, dropPathAt } from './drop-path';
 export type { DropPathOptions } from './eval-cell';
-export { RANGE_MOMENTUM } from './input-range';
+export { RANGE_MOMENTUM } from '../network/input-range';

@@ -18,4 +18,9 @@ export interface BuildContext {
   readonly affine: boolean;
   readonly poolBn: boolean;
   readonly bindingOf: (op: Operation) => ApproxBinding | null;
+  /**
+   * Record each sep/dil convolution's input range while training and quantize with it at inference (the
+   * evaluation network), so a network trained under one multiplier (or fp32) can be evaluated under any other.
+   */
+  readonly recordRanges?: boolean;
 }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Operation } from '@approx-darts/search-space';
 import { batchNorm } from './batch-norm';
 import type { Block, BuildContext } from './block';
-import { conv2d, depthwiseConv2d, type ApproxBinding } from './conv';
+import { conv2d, depthwiseConv2d, type ApproxBinding, type ConvOptions } from './conv';
+import { inputRange } from './input-range';
 import { param, uniformFanIn } from './params';
 
 // Every block below follows DESIGN §4 (DARTS operations) in NHWC with TF 'same' padding.
@@ -41,9 +42,14 @@ export const dilConv = (
   const dw = depthwiseWeight(ctx, `${name}.depthwise`, k, cin);
   const pw = convWeight(ctx, `${name}.pointwise`, 1, cin, cout);
   const bn = batchNorm(ctx.store, `${name}.bn`, cout, { affine: ctx.affine });
+  const dwRange = ctx.recordRanges ? inputRange(ctx.store, `${name}.depthwise`) : undefined;
+  const pwRange = ctx.recordRanges ? inputRange(ctx.store, `${name}.pointwise`) : undefined;
+  const withRange = (o: ConvOptions, range: tf.Tensor1D | undefined): ConvOptions => (range === undefined ? o : { ...o, inputRange: range });
   return (x, mode) => {
-    const d = depthwiseConv2d(relu(x), dw as tf.Tensor4D, { strides: stride, dilation, pad: 'same', approx });
-    return bn(conv2d(d, pw as tf.Tensor4D, { strides: 1, dilation: 1, pad: 'same', approx }), mode);
+    const r = relu(x);
+    const d = depthwiseConv2d(r, dw as tf.Tensor4D, withRange({ strides: stride, dilation, pad: 'same', approx }, dwRange?.observe(r, mode)));
+    const pwOpts = withRange({ strides: 1, dilation: 1, pad: 'same', approx }, pwRange?.observe(d, mode));
+    return bn(conv2d(d, pw as tf.Tensor4D, pwOpts), mode);
   };
 };
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { constantInit, param, type ParamStore } from '../network/params';
-import type { Mode } from '../network/block';
+import { constantInit, param, type ParamStore } from './params';
+import type { Mode } from './block';
 
 /**
  * The recorded quantization range of one approximate convolution's input: in training, a moving average (momentum
