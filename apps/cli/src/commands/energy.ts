@@ -1,68 +1,16 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
-import { builtinGenotype, decodeGenotypeJson, parsePythonGenotype, type Genotype } from '@approx-darts/genotype';
 import { evalNetworkPlan, planTotals } from '@approx-darts/network-plan';
 import { networkEnergy, DEFAULT_ENERGY_MODEL } from '@approx-darts/energy';
-import { entryByName, EXACT_MULTIPLIER, isFp32, paperPowerMw } from '@approx-darts/multipliers';
-import { MultiplierFileError, readMultiplierMetadata } from '@approx-darts/io';
+import { EXACT_MULTIPLIER } from '@approx-darts/multipliers';
 import { CliError } from '../cli-error';
-
-/** A positive integer given as a flag's text. */
-const PositiveIntFromString = new t.Type<number, string, unknown>(
-  'PositiveIntFromString',
-  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0,
-  (u, c) => (typeof u === 'string' && /^[1-9]\d*$/.test(u) ? t.success(Number(u)) : t.failure(u, c, 'expected a positive integer')),
-  String,
-);
+import { decodeFlags, PositiveIntFromString } from '../options/flags';
+import { loadGenotypeOption } from '../options/genotype-option';
+import { multiplierPower } from '../options/multiplier-option';
 
 const EnergyFlags = t.type({ channels: PositiveIntFromString, cells: PositiveIntFromString, classes: PositiveIntFromString });
-
-const decodeFlags = (opts: Record<string, unknown>): t.TypeOf<typeof EnergyFlags> =>
-  pipe(
-    EnergyFlags.decode(opts),
-    E.getOrElseW((errs) => {
-      const bad = errs.map((e) => `--${e.context[1]?.key ?? '?'}: '${String(e.value)}' is not a positive integer`);
-      throw new CliError([...new Set(bad)].join('; '));
-    }),
-  );
-
-/** `--genotype`: a built-in name (DARTS_V1, DARTS_V2), or a file holding a genotype as JSON or as DARTS's Python text. */
-export const loadGenotypeOption = async (arg: string): Promise<Genotype> => {
-  const builtin = builtinGenotype(arg);
-  if (O.isSome(builtin)) return builtin.value;
-  const text = await readFile(arg, 'utf8').catch((e: unknown) => {
-    throw new CliError(`--genotype ${arg}: not a built-in genotype (DARTS_V1, DARTS_V2) and not a readable file (${e instanceof Error ? e.message : String(e)})`);
-  });
-  const parsed = pipe(
-    E.tryCatch(() => JSON.parse(text) as unknown, () => 'not JSON'),
-    E.fold(
-      () => parsePythonGenotype(text),
-      (json) => decodeGenotypeJson(json),
-    ),
-  );
-  return pipe(
-    parsed,
-    E.getOrElseW((problem) => {
-      throw new CliError(`--genotype ${arg}: ${problem}`);
-    }),
-  );
-};
-
-/** The power (mW) of a multiplier name: multipliers.json on the search path, else the paper's figure; null for fp32. */
-export const multiplierPower = async (name: string, lutDir: string | undefined): Promise<{ readonly name: string; readonly powerMw: number | null }> => {
-  if (isFp32(name)) return { name: 'fp32', powerMw: null };
-  const full = name.startsWith('mul8u_') ? name : `mul8u_${name}`;
-  const metadata = await readMultiplierMetadata({ lutDir }).catch((e: unknown) => {
-    throw e instanceof MultiplierFileError ? new CliError(e.message) : e;
-  });
-  const power = entryByName(metadata, full)?.library_published?.power_mW ?? paperPowerMw(full);
-  if (power === undefined) throw new CliError(`--multiplier ${name}: no power figure for ${full} (not in multipliers.json on the search path, not one of the paper's four)`);
-  return { name: full, powerMw: power };
-};
 
 export const register = (program: Command): void => {
   program
@@ -77,7 +25,7 @@ export const register = (program: Command): void => {
     .option('--json', 'print JSON')
     .option('--layers', 'include the per-layer breakdown')
     .action(async (opts: { genotype: string; multiplier: string; lutDir?: string; json?: boolean; layers?: boolean } & Record<string, unknown>) => {
-      const { channels, cells, classes } = decodeFlags(opts);
+      const { channels, cells, classes } = decodeFlags(EnergyFlags, opts);
       const genotype = await loadGenotypeOption(opts.genotype);
       const { name, powerMw } = await multiplierPower(opts.multiplier, opts.lutDir);
       // fp32 still marks the approximable layers (on the exact table) so the exact-8-bit baseline means the same thing.

@@ -8,7 +8,10 @@ import { evaluateCheckpoint, loadTrainCheckpoint, RUN_FILES } from '@approx-dart
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress } from '../progress';
-import { activateEngine, decodeFlags, inferenceEnergy, loadBinding, PositiveIntFromString } from './run-options';
+import { decodeFlags, PositiveIntFromString } from '../options/flags';
+import { activateEngine } from '../options/engine-option';
+import { loadBinding } from '../options/multiplier-option';
+import { inferenceEnergy } from '../inference-energy';
 
 const EvalFlags = t.intersection([
   t.type({ checkpoint: t.string, multiplier: t.readonlyArray(t.string), engine: t.string, batchSize: PositiveIntFromString }),

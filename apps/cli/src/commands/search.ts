@@ -16,7 +16,9 @@ import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, type A
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
-import { activateEngine, decodeFlags, loadBinding, NonNegativeIntFromString, PositiveIntFromString } from './run-options';
+import { decodeFlags, NonNegativeIntFromString, PositiveIntFromString } from '../options/flags';
+import { activateEngine } from '../options/engine-option';
+import { loadBinding } from '../options/multiplier-option';
 
 /** The flags of `search` after commander, checked. */
 const SearchFlags = t.intersection([

@@ -12,8 +12,11 @@ import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
 import { writeTrainReport } from '../report/train-report';
-import { loadGenotypeOption } from './energy';
-import { activateEngine, decodeFlags, inferenceEnergy, loadBinding, NonNegativeIntFromString, PositiveIntFromString } from './run-options';
+import { loadGenotypeOption } from '../options/genotype-option';
+import { decodeFlags, NonNegativeIntFromString, PositiveIntFromString } from '../options/flags';
+import { activateEngine } from '../options/engine-option';
+import { loadBinding } from '../options/multiplier-option';
+import { inferenceEnergy } from '../inference-energy';
 
 /** The flags of `train` after commander, checked: numbers parsed, enums checked. */
 const TrainFlags = t.intersection([

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { genotypeToJson } from '@approx-darts/genotype';
 import { writeFileAtomic } from '@approx-darts/run-store';
 import type { EpochMetrics, TrainRunConfig } from '@approx-darts/backend';
-import type { InferenceEnergy } from '../commands/run-options';
+import type { InferenceEnergy } from '../inference-energy';
 import { linePlot } from './svg-plot';
 
 /** What a training report shows. */
