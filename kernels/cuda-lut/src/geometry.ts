@@ -1,29 +1,7 @@
-/**
- * The convolution geometry and accumulation contract of @approx-darts/approx-conv (contracts.md),
- * restated structurally so this package type-checks on its own; values of either declaration are
- * assignable to the other.
- */
-export interface ConvGeometry {
-  readonly kind: 'conv2d' | 'depthwise';
-  readonly batch: number;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly inChannels: number;
-  readonly filterHeight: number;
-  readonly filterWidth: number;
-  readonly outChannels: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-}
+import type { ConvGeometry } from '@approx-darts/approx-conv';
 
-/** SUM over the window of table[qx*256+qw]; positions outside the image read `padCode`. */
-export type AccumulateFn = (geometry: ConvGeometry, x: Uint8Array, w: Uint8Array, padCode: number, table: Uint16Array) => Int32Array;
+// The geometry and the accumulation contract are approx-conv's: every implementation is checked against its reference.
+export type { AccumulateFn, ConvGeometry } from '@approx-darts/approx-conv';
 
 /** Element counts a geometry implies: x NHWC, filter as [K][outC], output NHWC, and the window K. */
 export interface TensorSizes {
