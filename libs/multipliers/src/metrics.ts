@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { ComputedMetricsEntry } from './metadata';
 import { OPERANDS, TABLE_ENTRIES, type MultiplierTable } from './table';
 
 /** EvoApproxLib normalizes MAE% and WCE% by 2^16 (not by the largest product 65025). */
@@ -7,25 +8,9 @@ const FULL_SCALE = 2 ** 16;
 /**
  * Error metrics of a table against exact multiplication, with the conventions of `multipliers.json`
  * (EvoApproxLib's): over all 65536 pairs; MRE and WCRE only over pairs whose exact product is nonzero.
+ * The same fields as the json's computed entry, plus the bias.
  */
-export const MultiplierMetrics = t.readonly(
-  t.type({
-    ep_pct: t.number,
-    mae_abs: t.number,
-    mae_pct: t.number,
-    mae_pct_of_65025: t.number,
-    wce_abs: t.number,
-    wce_pct: t.number,
-    wce_pct_of_65025: t.number,
-    mre_pct: t.number,
-    mre_pct_incl_zero_products_denominator_max1: t.number,
-    wcre_pct: t.number,
-    mse: t.number,
-    bias: t.number,
-    commutative: t.boolean,
-    max_output: t.number,
-  }),
-);
+export const MultiplierMetrics = t.readonly(t.intersection([ComputedMetricsEntry, t.type({ bias: t.number })]));
 export type MultiplierMetrics = t.TypeOf<typeof MultiplierMetrics>;
 
 /**
