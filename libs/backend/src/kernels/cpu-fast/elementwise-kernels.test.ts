@@ -11,6 +11,7 @@ import { meanKernel, sumKernel } from './sum-mean';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { avgPoolGradKernel } from './avg-pool-grad';
 import { spaceToBatchNDKernel } from './space-to-batch-nd';
+import { batchToSpaceNDKernel } from './batch-to-space-nd';
 
 // Each fast kernel against tfjs-backend-cpu's ORIGINAL kernel (taken from the registry; this file never replaces
 // it) on random shapes and attributes. Elementwise results must match bit for bit; reductions and gradients sum in
@@ -223,6 +224,23 @@ describe('SpaceToBatchND', () => {
       const padB = pb + ((bh - ((s[1] + pt + pb) % bh)) % bh), padR = pr + ((bw - ((s[2] + pl + pr) % bw)) % bw);
       const x = rand(s, seed);
       const { fast, orig } = both(spaceToBatchNDKernel, { x }, { blockShape: [bh, bw], paddings: [[pt, padB], [pl, padR]] });
+      expect(fast).toEqual(orig);
+      x.dispose();
+    },
+  );
+});
+
+describe('BatchToSpaceND', () => {
+  test.prop([shape4Arb, fc.constantFrom(1, 2, 3), fc.constantFrom(1, 2), fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)), fc.nat()],
+    { numRuns: 100 })(
+    'matches tfjs for 2-d blocks with crops',
+    (s, bh, bw, [ct, cb, cl, cr], seed) => {
+      // The batch holds bh*bw blocks; crops are cut back so the output keeps at least one row and column.
+      const shape: [number, number, number, number] = [s[0] * bh * bw, s[1], s[2], s[3]];
+      const fit = (a: number, b: number, size: number): [number, number] => (a + b < size ? [a, b] : [0, 0]);
+      const [t, b] = fit(ct, cb, s[1] * bh), [l, r] = fit(cl, cr, s[2] * bw);
+      const x = rand(shape, seed);
+      const { fast, orig } = both(batchToSpaceNDKernel, { x }, { blockShape: [bh, bw], crops: [[t, b], [l, r]] });
       expect(fast).toEqual(orig);
       x.dispose();
     },
