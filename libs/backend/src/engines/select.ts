@@ -25,6 +25,9 @@ export class EngineUnavailableError extends Error {
 
 const activate = async (probe: ProbeResult): Promise<EngineInfo> => {
   const tf = await import('@tensorflow/tfjs-core');
+  // PROD only silences tfjs's console notices (e.g. the cpu backend's "install tfjs-node" banner, which is wrong
+  // advice here: that package cannot be installed without network access); it changes no computation.
+  tf.env().set('PROD', true);
   registerApproxKernels();
   switch (probe.name) {
     case 'tensorflow': {
