@@ -55,7 +55,11 @@ const main = async () => {
       const o: ConvOptions = { strides: 1, dilation: s.dilation, pad: 'same', approx: approx ? { table, quantization: 'asymmetric', perChannelWeights: false } : null };
       return s.op === 'depthwise' ? depthwiseConv2d(a, b, o) : conv2d(a, b, o);
     };
-    const forward = (approx: boolean) => () => tf.tidy(() => run(approx)(x, w).dataSync());
+    // The read happens inside tidy but returns nothing: tidy walks every element of a returned typed array.
+    const forward = (approx: boolean) => () =>
+      tf.tidy(() => {
+        run(approx)(x, w).dataSync();
+      });
     const backward = (approx: boolean) => () =>
       tf.tidy(() => {
         const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(run(approx)(a as tf.Tensor4D, b as tf.Tensor4D)))([x, w]);
@@ -95,8 +99,8 @@ const main = async () => {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadAverage1mBefore: load0, loadAverage1mAfter: load1 },
     note:
       `batch ${batch} instead of the search's 64 to keep the run short on 2 cores (times scale ~linearly with batch; ratios are what matter). ` +
-      `Other engineers were using the same 2 cores concurrently (1-minute load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}), so absolute times are noisy. ` +
-      'Medians of repeated runs; exact = tfjs-backend-cpu convolution (dilated ones through the spaceToBatchND composition), ' +
+      `1-minute load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} during the run (2 cores); absolute times are noisy, ratios less so. ` +
+      'Medians of repeated runs; exact = the cpu engine\'s float convolution (tfjs-backend-cpu with the fast cpu kernels; dilated ones through the spaceToBatchND composition), ' +
       'approx = ApproxConv2D/ApproxDepthwiseConv2D TypeScript kernel with the exact table, asymmetric per-tensor quantization, straight-through gradient.',
     summary,
     rows,

@@ -10,7 +10,9 @@ const net = buildSearchNetwork(space, { seed: 0 });
 const x = tf.randomUniform([B, 32, 32, 3]) as tf.Tensor4D;
 const y = tf.tensor1d(Array.from({ length: B }, (_, i) => i % 10), 'int32');
 let t0 = performance.now();
-tf.tidy(() => net.forward(x, 'train').dataSync());
+tf.tidy(() => {
+  net.forward(x, 'train').dataSync();
+});
 console.log('forward ms', (performance.now() - t0).toFixed(0));
 t0 = performance.now();
 const prof = await tf.profile(() => { const { grads } = gradientsOf(net, { x, y }, net.weights); tf.dispose(Object.values(grads)); });
