@@ -35,9 +35,9 @@ step doctor node dist/approx-darts.mjs doctor --json --lut-dir "$LUT_DIR" --data
 step conformance node dist/bench-webgpu-conformance.mjs --lut-dir "$LUT_DIR" --out "$OUT"
 step bench node dist/bench-webgpu.mjs --lut-dir "$LUT_DIR" --out "$OUT"
 for m in fp32 mul8u_NGR; do
-  # The search flags follow apps/cli/src/commands/search.ts; check `approx-darts search --help` if this step fails.
+  # The paper's search network (8 cells, C = 16) on the shared subset, fp32 and the approximate multiplier.
   step "search-$m" node dist/approx-darts.mjs search --engine webgpu --data "$DATA_DIR" --lut-dir "$LUT_DIR" \
-    --multiplier "$m" --layers 8 --init-channels 16 --batch-size 64 --epochs "$EPOCHS" --out "$OUT/search-$m"
+    --multiplier "$m" --preset paper --cells 8 --channels 16 --batch-size 64 --epochs "$EPOCHS" --out "$OUT/search-$m"
 done
 node dist/approx-darts.mjs search --help > "$OUT/search-help.txt" 2>&1 || true
 exit $status
