@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FastKernel } from './fast-kernel';
-import { convInfoOf, cpuArgs, float32Of, isUnitDilation, output, type Shape4 } from './nhwc-conv';
+import { convInfoOf, cpuArgs, float32Of, isUnitDilation, output, tapColumns, type Shape4 } from './nhwc-conv';
 
 // dW[kh,kw,c,m] = sum over n,oh,ow of x[n, oh*s+kh-top, ow*s+kw-left, c] * dy[n,oh,ow,c*M+m].
 // Walks the space once with the channel run innermost (contiguous in x, dy and dW), instead of tfjs's per-term
@@ -21,8 +21,7 @@ const multiplierOne = (x: Float32Array, dy: Float32Array, info: tf.backend_util.
         if (xr < 0 || xr >= inHeight) continue;
         const xRow = (n * inHeight + xr) * inWidth;
         for (let fc = 0; fc < kw; fc++) {
-          const owLo = Math.max(0, Math.ceil((left - fc) / sw));
-          const owHi = Math.min(outWidth, Math.floor((inWidth - 1 + left - fc) / sw) + 1);
+          const [owLo, owHi] = tapColumns(info, fc);
           const wo = (fr * kw + fc) * c;
           let xo = (xRow + owLo * sw + fc - left) * c;
           let dyo = (dyRow + owLo) * c;

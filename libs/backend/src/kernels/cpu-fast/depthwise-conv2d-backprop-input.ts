@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FastKernel } from './fast-kernel';
-import { convInfoOf, cpuArgs, float32Of, isUnitDilation, output, type Shape4 } from './nhwc-conv';
+import { convInfoOf, cpuArgs, float32Of, isUnitDilation, output, tapColumns, type Shape4 } from './nhwc-conv';
 
 // dx[n,xr,xc,c] = sum over (kh,kw,oh,ow) with xr = oh*s+kh-top, xc = ow*s+kw-left, and m, of dy[n,oh,ow,c*M+m]*w[kh,kw,c,m].
 // Scattered from each dy pixel with the channel run innermost; tfjs gathers per dx element with the channel
@@ -22,8 +22,7 @@ const scatter = (dy: Float32Array, w: Float32Array, info: tf.backend_util.Conv2D
         if (xr < 0 || xr >= inHeight) continue;
         const xRow = (n * inHeight + xr) * inWidth;
         for (let fc = 0; fc < kw; fc++) {
-          const owLo = Math.max(0, Math.ceil((left - fc) / sw));
-          const owHi = Math.min(outWidth, Math.floor((inWidth - 1 + left - fc) / sw) + 1);
+          const [owLo, owHi] = tapColumns(info, fc);
           const wo = (fr * kw + fc) * co;
           let xo = (xRow + owLo * sw + fc - left) * c;
           let dyo = (dyRow + owLo) * co;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FastKernel } from './fast-kernel';
-import { convInfoOf, cpuArgs, float32Of, isUnitDilation, output, type Shape4 } from './nhwc-conv';
+import { convInfoOf, cpuArgs, float32Of, isUnitDilation, output, tapColumns, type Shape4 } from './nhwc-conv';
 
 // y[n,oh,ow,c*M+m] = sum over kh,kw of x[n, oh*s+kh-top, ow*s+kw-left, c] * w[kh,kw,c,m].
 // Same loop nest as tfjs's, but with the channel run (not the channel multiplier, usually 1) innermost.
@@ -21,8 +21,7 @@ const forward = (x: Float32Array, w: Float32Array, info: tf.backend_util.Conv2DI
         if (xr < 0 || xr >= inHeight) continue;
         const xRow = (n * inHeight + xr) * inWidth;
         for (let fc = 0; fc < kw; fc++) {
-          const owLo = Math.max(0, Math.ceil((left - fc) / sw));
-          const owHi = Math.min(outWidth, Math.floor((inWidth - 1 + left - fc) / sw) + 1);
+          const [owLo, owHi] = tapColumns(info, fc);
           const wo = (fr * kw + fc) * co;
           let xo = (xRow + owLo * sw + fc - left) * c;
           let yo = (yRow + owLo) * co;

@@ -54,5 +54,15 @@ export const convInfoOf = (
     'channelsLast',
   );
 
+/**
+ * The output columns [lo, hi) whose filter tap `fc` reads a real input column (not padding): the column sweeps of the
+ * depthwise kernels run over this range without per-element bounds tests.
+ */
+export const tapColumns = (info: tf.backend_util.Conv2DInfo, fc: number): readonly [number, number] => {
+  const left = info.padInfo.left;
+  const sw = info.strideWidth;
+  return [Math.max(0, Math.ceil((left - fc) / sw)), Math.min(info.outWidth, Math.floor((info.inWidth - 1 + left - fc) / sw) + 1)];
+};
+
 export const output = (backend: MathBackendCPU, shape: readonly number[], values: Float32Array): tf.TensorInfo =>
   backend.makeTensorInfo([...shape], 'float32', values);
