@@ -6,6 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { convKernels } from '../libs/backend/src/kernels/cpu-fast/conv-kernels';
+import { medianMs } from './median-ms';
 
 type Pad = 'same' | 'valid';
 interface Problem {
@@ -36,17 +37,7 @@ const depthwise: readonly Problem[] = [
   { label: 'dw 3x3 dil2 (s2b) C8 @32', x: [4 * B, 18, 18, 8], filter: [3, 3, 8, 1], stride: 1, pad: 'valid' },
 ];
 
-const timeIt = (f: () => void, minMs = 300, maxReps = 15): number => {
-  f(); // warm-up (and JIT)
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < maxReps && (times.length < 3 || performance.now() - start < minMs)) {
-    const t0 = performance.now();
-    f();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
-};
+const timeIt = (f: () => void): number => medianMs(f, 300, 15);
 
 interface Bound {
   readonly inputs: Record<string, tf.Tensor>;

@@ -5,6 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, depthwiseConv2d, selectEngine, type ConvOptions } from '@approx-darts/backend';
 import { exactTable } from '@approx-darts/multipliers';
+import { medianMs } from './median-ms';
 
 interface Shape {
   readonly op: 'depthwise' | 'pointwise';
@@ -33,17 +34,7 @@ const shapes: readonly Shape[] = stages.flatMap(([channels, size]) => [
 
 const table = exactTable();
 
-const timeIt = (f: () => void, minMs = 400, maxReps = 20): number => {
-  f(); // warm-up
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < maxReps && (times.length < 3 || performance.now() - start < minMs)) {
-    const t0 = performance.now();
-    f();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
-};
+const timeIt = (f: () => void): number => medianMs(f, 400, 20);
 
 const main = async () => {
   const engine = await selectEngine('cpu');
