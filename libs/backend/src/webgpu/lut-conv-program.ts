@@ -1,22 +1,14 @@
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { ConvGeometry } from '@approx-darts/approx-conv';
 import type { QuantMode } from '@approx-darts/quantization';
 import { lutLookupWgsl } from './lut-packing';
 import { affineWgsl } from './quantize-wgsl';
 
-/** The fields of a `ConvGeometry` (@approx-darts/approx-conv) these programs read; any ConvGeometry fits. */
-export interface ConvWindow {
-  readonly kind: 'conv2d' | 'depthwise';
-  readonly batch: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly outChannels: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-}
+/** The fields of a `ConvGeometry` these programs read; any ConvGeometry fits. */
+export type ConvWindow = Pick<
+  ConvGeometry,
+  'kind' | 'batch' | 'outHeight' | 'outWidth' | 'outChannels' | 'strideHeight' | 'strideWidth' | 'dilationHeight' | 'dilationWidth' | 'padTop' | 'padLeft'
+>;
 
 /**
  * Where the table is read from: `packed` = straight from the packed storage buffer (two entries per word);
