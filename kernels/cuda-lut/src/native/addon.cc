@@ -136,6 +136,20 @@ cudalut::FusedQuant quantArg(const Napi::Value& v) {
   return q;
 }
 
+// Every convolution entry point starts with (geometry, kind): checked here once, with the operand sizes they imply.
+struct Problem {
+  Geometry g;
+  Kind kind;
+  cudalut::Sizes s;
+};
+
+Problem problemArg(const Napi::CallbackInfo& info) {
+  const Geometry g = geometryArg(info[0]);
+  const Kind kind = kindArg(info[1]);
+  cudalut::validateGeometry(g, kind);
+  return {g, kind, cudalut::sizesOf(g, kind)};
+}
+
 Napi::Value Status(const Napi::CallbackInfo& info) {
   const cudalut::DeviceStatus s = cudalut::deviceStatus();
   Napi::Object o = Napi::Object::New(info.Env());
@@ -148,10 +162,7 @@ Napi::Value Status(const Napi::CallbackInfo& info) {
 // accumulate(geometry, kind, x: Uint8Array, w: Uint8Array, padCode, table: Uint16Array | null, options) -> Int32Array
 Napi::Value Accumulate(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    const Geometry g = geometryArg(info[0]);
-    const Kind kind = kindArg(info[1]);
-    cudalut::validateGeometry(g, kind);
-    const cudalut::Sizes s = cudalut::sizesOf(g, kind);
+    const auto [g, kind, s] = problemArg(info);
     const auto x = typedArg<uint8_t>(info[2], "x", s.x);
     const auto w = typedArg<uint8_t>(info[3], "w", s.w);
     const int padCode = info[4].ToNumber().Int32Value();
@@ -172,10 +183,7 @@ Napi::Value Accumulate(const Napi::CallbackInfo& info) {
 // fused(geometry, kind, x: Float32Array, w: Float32Array, table: Uint16Array | null, quant, options) -> Float32Array
 Napi::Value Fused(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    const Geometry g = geometryArg(info[0]);
-    const Kind kind = kindArg(info[1]);
-    cudalut::validateGeometry(g, kind);
-    const cudalut::Sizes s = cudalut::sizesOf(g, kind);
+    const auto [g, kind, s] = problemArg(info);
     const auto x = typedArg<float>(info[2], "x", s.x);
     const auto w = typedArg<float>(info[3], "w", s.w);
     const cudalut::FusedQuant q = quantArg(info[5]);
@@ -238,10 +246,7 @@ Napi::Value Download(const Napi::CallbackInfo& info) { return Transfer(info, fal
 // accumulateDevice(geometry, kind, x, w, padCode, table | null, out, options): handles, no copies
 Napi::Value AccumulateDevice(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    const Geometry g = geometryArg(info[0]);
-    const Kind kind = kindArg(info[1]);
-    cudalut::validateGeometry(g, kind);
-    const cudalut::Sizes s = cudalut::sizesOf(g, kind);
+    const auto [g, kind, s] = problemArg(info);
     const Variant v = variantArg(info[7]);
     const DeviceMemory& x = handleArg(info[2], "x", s.x);
     const DeviceMemory& w = handleArg(info[3], "w", s.w);
@@ -256,10 +261,7 @@ Napi::Value AccumulateDevice(const Napi::CallbackInfo& info) {
 // fusedDevice(geometry, kind, x, w, table | null, y, quant, options): handles, no copies
 Napi::Value FusedDevice(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    const Geometry g = geometryArg(info[0]);
-    const Kind kind = kindArg(info[1]);
-    cudalut::validateGeometry(g, kind);
-    const cudalut::Sizes s = cudalut::sizesOf(g, kind);
+    const auto [g, kind, s] = problemArg(info);
     const Variant v = variantArg(info[7]);
     const DeviceMemory& x = handleArg(info[2], "x", s.x * 4);
     const DeviceMemory& w = handleArg(info[3], "w", s.w * 4);
