@@ -1,10 +1,9 @@
 import * as E from 'fp-ts/Either';
-import { DARTS_OPERATIONS, isApproximable, PrimitiveName, type Operation } from '@approx-darts/search-space';
+import { cellSlots, DARTS_OPERATIONS, isApproximable, PrimitiveName, reductionCellsOf, type CellSlot, type Macro, type Operation } from '@approx-darts/search-space';
 import type { Genotype, GenotypeCell } from '@approx-darts/genotype';
 import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, asAuxiliary, bn, conv, globalAvgPool, linear, pool, type Block } from './layers';
 import { factorizedReduce, operationBlock, reluConvBn } from './darts-blocks';
-import { cellSlots, type CellSlot } from './network-macro';
 
 /** The evaluation network: affine BN, pools without BN. */
 const EVAL_MODE = { affine: true, bnAfterPool: false } as const;
@@ -80,10 +79,12 @@ export const evalNetworkPlan = (genotype: Genotype, opts: EvalNetworkOptions): E
   const input: Shape = [3, resolution, resolution];
   const stem = conv('stem.conv', input, { kind: 'conv', outChannels: stemMultiplier * channels, kernel: 3, pad: 1 }, EXACT);
   const layers: Layer[] = [stem, bn('stem.bn', stem.output, true)];
-  const auxAt = Math.floor((2 * cells) / 3);
+  const macro: Macro = { cells, channels, stemMultiplier, classes };
+  // The auxiliary head follows the last reduction cell (2/3 of the depth by default), as in the trained network.
+  const auxAt = reductionCellsOf(macro).at(-1);
   let [s0, s1] = [stem.output, stem.output];
-  // DARTS sizes every cell by the normal cell's concat (both genotype cells concatenate 4 nodes in practice).
-  for (const slot of cellSlots(cells, channels, stemMultiplier, genotype.normal.concat.length)) {
+  // Each cell's output width is its own concat (DARTS's cell.multiplier), so normal and reduce may differ.
+  for (const slot of cellSlots(macro, { normal: genotype.normal.concat.length, reduce: genotype.reduce.concat.length })) {
     const cell = evalCell(slot.reduction ? genotype.reduce : genotype.normal, slot, s0, s1, multiplier);
     if (E.isLeft(cell)) return cell;
     layers.push(...cell.right.layers);

@@ -1,7 +1,6 @@
 export * from './layer';
 export * from './layers';
 export * from './darts-blocks';
-export * from './network-macro';
 export * from './search-network';
 export * from './eval-network';
 export * from './plan-totals';

@@ -1,8 +1,7 @@
-import { concatOf, edgesOf, type SearchSpace } from '@approx-darts/search-space';
+import { cellSlots, concatOf, edgesOf, type CellSlot, type SearchSpace } from '@approx-darts/search-space';
 import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, bn, conv, globalAvgPool, linear, type Block } from './layers';
 import { factorizedReduce, operationBlock, reluConvBn } from './darts-blocks';
-import { cellSlots, type CellSlot } from './network-macro';
 
 /** The search network's BN has no affine parameters (except the stem's) and every pool is followed by BN. */
 const SEARCH_MODE = { affine: false, bnAfterPool: true } as const;
@@ -41,13 +40,13 @@ const searchCell = (space: SearchSpace, slot: CellSlot, s0: Shape, s1: Shape): B
  * @example searchNetworkPlan(DARTS_SPACE).layers.reduce((s, l) => s + l.params, 0) === 1930618
  */
 export const searchNetworkPlan = (space: SearchSpace, resolution = 32): NetworkPlan => {
-  const { cells, channels, stemMultiplier, classes } = space.macro;
+  const { channels, stemMultiplier, classes } = space.macro;
   const input: Shape = [3, resolution, resolution];
   const stem = conv('stem.conv', input, { kind: 'conv', outChannels: stemMultiplier * channels, kernel: 3, pad: 1 }, { multiplier: null });
   // DARTS's search stem uses a default (affine) BatchNorm2d, unlike the rest of the search network.
   const layers: Layer[] = [stem, bn('stem.bn', stem.output, true)];
   let [s0, s1] = [stem.output, stem.output];
-  for (const slot of cellSlots(cells, channels, stemMultiplier, space.topology.nodes)) {
+  for (const slot of cellSlots(space.macro, { normal: space.topology.nodes, reduce: space.topology.nodes })) {
     const cell = searchCell(space, slot, s0, s1);
     layers.push(...cell.layers);
     [s0, s1] = [s1, cell.output];

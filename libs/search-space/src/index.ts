@@ -3,6 +3,7 @@ export * from './operation';
 export * from './darts-operations';
 export * from './topology';
 export * from './macro';
+export * from './cell-slots';
 export * from './decode-errors';
 export * from './search-space';
 export * from './combinators';

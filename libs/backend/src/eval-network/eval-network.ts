@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle registers no gradients; see network/gradients for why they are loaded one by one.
 import '../network/gradients';
-import { DARTS_OP_SET, reductionCellsOf, type Macro, type Operation } from '@approx-darts/search-space';
+import { cellSlots, DARTS_OP_SET, reductionCellsOf, type Macro, type Operation } from '@approx-darts/search-space';
 import type { Genotype } from '@approx-darts/genotype';
 import { batchNorm } from '../network/batch-norm';
 import type { BuildContext, Mode } from '../network/block';
 import type { ApproxBinding } from '../ops/conv';
 import { createParamStore, param, uniformFanIn, type ParamStore } from '../network/params';
 import { auxiliaryHead } from './auxiliary-head';
-import { evalCell, type DropPathOptions, type EvalCell } from './eval-cell';
+import { evalCell, type DropPathOptions } from './eval-cell';
 
 /** Parameters under this prefix belong to the auxiliary head (excluded from the reported count, as DARTS does). */
 export const AUXILIARY_PREFIX = 'auxiliary.';
@@ -59,30 +59,22 @@ export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
   const store = createParamStore(o.seed);
   const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf: () => o.approx, recordRanges: true };
   const operationOf = lookupOperation(o.operations ?? DARTS_OP_SET);
-  const { cells, channels, stemMultiplier, classes } = o.macro;
+  const { channels, stemMultiplier, classes } = o.macro;
   const inChannels = o.inChannels ?? 3;
   const stemChannels = stemMultiplier * channels;
   const stemW = param(store, 'stem.conv', [3, 3, inChannels, stemChannels], uniformFanIn(9 * inChannels));
   const stemBn = batchNorm(store, 'stem.bn', stemChannels, { affine: true });
 
-  const reductionCells = reductionCellsOf(o.macro);
-  const auxAfter = reductionCells[reductionCells.length - 1];
-  const built: { readonly cell: EvalCell }[] = [];
+  const slots = cellSlots(o.macro, { normal: o.genotype.normal.concat.length, reduce: o.genotype.reduce.concat.length });
+  const auxAfter = reductionCellsOf(o.macro).at(-1);
   let head: ReturnType<typeof auxiliaryHead> | undefined;
-  let cPrevPrev = stemChannels;
-  let cPrev = stemChannels;
-  let c = channels;
-  let reductionPrev = false;
-  for (let i = 0; i < cells; i++) {
-    const reduction = reductionCells.includes(i);
-    if (reduction) c *= 2;
-    const cell = reduction ? o.genotype.reduce : o.genotype.normal;
-    built.push({ cell: evalCell(ctx, `cells.${i}`, { cell, cPrevPrev, cPrev, channels: c, reduction, reductionPrev, operationOf }) });
-    cPrevPrev = cPrev;
-    cPrev = cell.concat.length * c;
-    reductionPrev = reduction;
-    if (o.auxiliary && i === auxAfter) head = auxiliaryHead(store, 'auxiliary', cPrev, classes);
-  }
+  const built = slots.map((slot) => {
+    const cell = slot.reduction ? o.genotype.reduce : o.genotype.normal;
+    const evalCellSpec = { cell, cPrevPrev: slot.cPrevPrev, cPrev: slot.cPrev, channels: slot.c, reduction: slot.reduction, reductionPrev: slot.reductionPrev, operationOf };
+    if (o.auxiliary && slot.index === auxAfter) head = auxiliaryHead(store, 'auxiliary', slot.out, classes);
+    return { cell: evalCell(ctx, `cells.${slot.index}`, evalCellSpec) };
+  });
+  const cPrev = slots.at(-1)?.out ?? stemChannels;
   const classifierW = param(store, 'classifier.weight', [cPrev, classes], uniformFanIn(cPrev));
   const classifierB = param(store, 'classifier.bias', [classes], uniformFanIn(cPrev));
 

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients';
-import { edgesOf, reductionPositions, type Operation, type SearchSpace } from '@approx-darts/search-space';
+import { cellSlots, edgesOf, type Operation, type SearchSpace } from '@approx-darts/search-space';
 import { batchNorm } from './batch-norm';
 import type { BuildContext, Mode } from './block';
 import { conv2d, type ApproxBinding } from './conv';
 import { createParamStore, normalInit, param, uniformFanIn, variablesOf, type ParamStore } from './params';
-import { searchCell, type SearchCell } from './search-cell';
+import { searchCell } from './search-cell';
 
 /** The architecture parameters: one [edges, ops] matrix per cell type. */
 export interface Alphas {
@@ -40,27 +40,27 @@ export interface SearchNetworkOptions {
 export const buildSearchNetwork = (space: SearchSpace, o: SearchNetworkOptions): SearchNetwork => {
   const store = createParamStore(o.seed);
   const ctx: BuildContext = { store, affine: false, poolBn: true, bindingOf: o.bindingOf ?? (() => null) };
-  const { cells, channels, stemMultiplier, classes } = space.macro;
+  const { channels, stemMultiplier, classes } = space.macro;
   const inChannels = o.inChannels ?? 3;
   const stemChannels = stemMultiplier * channels;
   const stemW = param(store, 'stem.conv', [3, 3, inChannels, stemChannels], uniformFanIn(9 * inChannels));
   const stemBn = batchNorm(store, 'stem.bn', stemChannels, { affine: true });
 
-  const reductions = new Set(reductionPositions(cells));
-  const built: { readonly reduction: boolean; readonly cell: SearchCell }[] = [];
-  let cPrevPrev = stemChannels;
-  let cPrev = stemChannels;
-  let c = channels;
-  let reductionPrev = false;
-  for (let i = 0; i < cells; i++) {
-    const reduction = reductions.has(i);
-    if (reduction) c *= 2;
-    const ops = reduction ? space.reduce : space.normal;
-    built.push({ reduction, cell: searchCell(ctx, `cells.${i}`, { topology: space.topology, ops, cPrevPrev, cPrev, channels: c, reduction, reductionPrev }) });
-    cPrevPrev = cPrev;
-    cPrev = space.topology.nodes * c;
-    reductionPrev = reduction;
-  }
+  const width = { normal: space.topology.nodes, reduce: space.topology.nodes };
+  const slots = cellSlots(space.macro, width);
+  const built = slots.map((slot) => ({
+    reduction: slot.reduction,
+    cell: searchCell(ctx, `cells.${slot.index}`, {
+      topology: space.topology,
+      ops: slot.reduction ? space.reduce : space.normal,
+      cPrevPrev: slot.cPrevPrev,
+      cPrev: slot.cPrev,
+      channels: slot.c,
+      reduction: slot.reduction,
+      reductionPrev: slot.reductionPrev,
+    }),
+  }));
+  const cPrev = slots.at(-1)?.out ?? stemChannels;
   const classifierW = param(store, 'classifier.weight', [cPrev, classes], uniformFanIn(cPrev));
   const classifierB = param(store, 'classifier.bias', [classes], uniformFanIn(cPrev));
 
