@@ -8,4 +8,6 @@ export * from './train';
 export * from './network';
 export * from './search';
 export * from './engines/webgpu-setup';
+export * from './engines/dawn';
+export * from './engines/device-errors';
 export * from './webgpu';

@@ -1,28 +1,18 @@
 import { createRequire } from 'node:module';
+import { adapterLabel, startDawn } from './dawn';
+import { errorLine } from './error-line';
 
 /** What a probe found: usable or not, and why. Probes never throw. */
 export interface ProbeResult {
   readonly name: string;
   readonly available: boolean;
   readonly detail: string;
+  /** The engine runs, but emulated on the CPU (a software Vulkan driver): `auto` prefers another. */
+  readonly software?: boolean;
 }
 
 const require = createRequire(import.meta.url);
 
-const message = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e));
-
-/** glibc version of this process, or undefined on musl/non-Linux. Dawn for Node needs >= 2.38. */
-export const glibcVersion = (): string | undefined => {
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  return report?.header?.glibcVersionRuntime;
-};
-
-/** Whether dotted version `v` is at least `min` (major.minor). */
-export const versionAtLeast = (v: string, min: string): boolean => {
-  const [a = 0, b = 0] = v.split('.').map(Number);
-  const [c = 0, d = 0] = min.split('.').map(Number);
-  return a > c || (a === c && b >= d);
-};
 
 /** The embedded engine: tfjs's TypeScript backend. */
 export const probeCpu = async (): Promise<ProbeResult> => {
@@ -32,29 +22,23 @@ export const probeCpu = async (): Promise<ProbeResult> => {
     const ok = await tf.setBackend('cpu');
     return { name: 'cpu', available: ok, detail: ok ? `tfjs-core ${tf.version_core}` : 'setBackend(cpu) returned false' };
   } catch (e) {
-    return { name: 'cpu', available: false, detail: message(e) };
+    return { name: 'cpu', available: false, detail: errorLine(e) };
   }
 };
 
-/** Dawn for Node: needs the optional `webgpu` package, glibc >= 2.38, a Vulkan driver and an adapter. */
+/**
+ * Dawn for Node: the optional packages, glibc, the Vulkan loader and a driver (SwiftShader's when no other is
+ * configured), then an adapter, which the detail names. `software` marks a CPU adapter, which `auto` passes over.
+ */
 export const probeWebgpu = async (): Promise<ProbeResult> => {
-  const glibc = glibcVersion();
-  if (glibc !== undefined && !versionAtLeast(glibc, '2.38'))
-    return { name: 'webgpu', available: false, detail: `glibc ${glibc} < 2.38 required by Dawn for Node` };
   try {
     require.resolve('@tensorflow/tfjs-backend-webgpu');
   } catch {
     return { name: 'webgpu', available: false, detail: '@tensorflow/tfjs-backend-webgpu is not installed' };
   }
-  try {
-    const dawn = require('webgpu') as { create: (flags: readonly string[]) => { requestAdapter: () => Promise<unknown> } };
-    const adapter = await dawn.create([]).requestAdapter();
-    if (adapter === null || adapter === undefined) return { name: 'webgpu', available: false, detail: 'Dawn loaded but found no GPU adapter (no Vulkan driver?)' };
-    const info = (adapter as { info?: { vendor?: string; architecture?: string; description?: string } }).info;
-    return { name: 'webgpu', available: true, detail: `adapter ${[info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'found'}` };
-  } catch (e) {
-    return { name: 'webgpu', available: false, detail: `Dawn (webgpu package) did not load: ${message(e)}` };
-  }
+  const dawn = await startDawn();
+  if (!dawn.ok) return { name: 'webgpu', available: false, detail: dawn.problem };
+  return { name: 'webgpu', available: true, detail: `adapter ${adapterLabel(dawn.description)}`, software: dawn.description.software };
 };
 
 /** tfjs-node(-gpu): only where a user could install it (its install downloads libtensorflow). */
@@ -70,7 +54,7 @@ export const probeTensorflow = async (): Promise<ProbeResult> => {
       require(path);
       return { name: 'tensorflow', available: true, detail: `${pkg} loaded` };
     } catch (e) {
-      return { name: 'tensorflow', available: false, detail: `${pkg} is installed but did not load: ${message(e)}` };
+      return { name: 'tensorflow', available: false, detail: `${pkg} is installed but did not load: ${errorLine(e)}` };
     }
   }
   return { name: 'tensorflow', available: false, detail: 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed' };
@@ -85,7 +69,7 @@ export const probeGpuJs = async (): Promise<ProbeResult> => {
     gpu.destroy();
     return { name: 'gpu.js', available: true, detail: `mode '${mode}' (reference runs on the CPU here)` };
   } catch (e) {
-    return { name: 'gpu.js', available: false, detail: message(e) };
+    return { name: 'gpu.js', available: false, detail: errorLine(e) };
   }
 };
 

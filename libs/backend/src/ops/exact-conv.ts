@@ -20,20 +20,24 @@ type Pad4 = [[number, number], [number, number], [number, number], [number, numb
 const native = (kind: ConvKind, x: tf.Tensor4D, w: tf.Tensor4D, strides: number, pad: 'same' | 'valid'): tf.Tensor4D =>
   kind === 'conv2d' ? tf.conv2d(x, w, strides, pad) : tf.depthwiseConv2d(x, w, strides, pad);
 
+// Both stay at rank 4 (tfjs-backend-webgpu's Pad shader handles rank <= 4): row r = i * step + j of an
+// `[n, hs * step, ws * step, c]` tensor is row (n * hs + i, j) of its `[n * hs, step, ws, step * c]` view, whose
+// last axis holds the `step` columns of one block side by side.
+
 /** Every `step`-th row and column from 0, via pad/reshape/slice (StridedSlice has no gradient in tfjs-core). */
 const subsample = (t: tf.Tensor4D, step: number): tf.Tensor4D => {
   if (step === 1) return t;
   const [n, h, w, c] = t.shape;
   const [hs, ws] = [Math.ceil(h / step), Math.ceil(w / step)];
   const padded = tf.pad(t, [[0, 0], [0, hs * step - h], [0, ws * step - w], [0, 0]]);
-  return tf.reshape(tf.slice(tf.reshape(padded, [n, hs, step, ws, step, c]), 0, [n, hs, 1, ws, 1, c]), [n, hs, ws, c]);
+  return tf.reshape(tf.slice(tf.reshape(padded, [n * hs, step, ws, step * c]), 0, [n * hs, 1, ws, c]), [n, hs, ws, c]);
 };
 
 /** Adjoint of subsample: values back at every `step`-th position of an `h x w` grid, zeros between. */
 const upsample = (t: tf.Tensor4D, step: number, h: number, w: number): tf.Tensor4D => {
   if (step === 1) return t;
   const [n, hs, ws, c] = t.shape;
-  const spread = tf.pad(tf.reshape(t, [n, hs, 1, ws, 1, c]), [[0, 0], [0, 0], [0, step - 1], [0, 0], [0, step - 1], [0, 0]]);
+  const spread = tf.pad(tf.reshape(t, [n * hs, 1, ws, c]), [[0, 0], [0, step - 1], [0, 0], [0, (step - 1) * c]]);
   return tf.slice(tf.reshape(spread, [n, hs * step, ws * step, c]) as tf.Tensor4D, 0, [n, h, w, c]);
 };
 

@@ -16,13 +16,15 @@ import { quantizeProgram } from './quantize-program';
 export const webgpuApproxConv =
   (kind: ConvKind, layout: LutLayout): KernelFunc =>
   ({ inputs, backend, attrs }) => {
-    const { x, filter, range } = inputs as { x: TensorInfo; filter: TensorInfo; range?: TensorInfo };
+    const { x, filter, range } = inputs as { x: TensorInfo; filter: TensorInfo; range: TensorInfo };
     const a = attrs as unknown as ApproxConvAttrs;
     const gpu = backend as unknown as GpuBackend;
     const g = geometryFor(kind, x.shape, filter.shape, { strides: a.strides, dilations: a.dilations, pad: a.pad });
     const temporaries: TensorInfo[] = [];
     const keep = (t: TensorInfo): TensorInfo => (temporaries.push(t), t);
-    const xRange = range === undefined ? keep(gpuRange(gpu, x, 1)) : { ...range, shape: [1, 2] };
+    // The op always passes `range` (tfjs saves gradient inputs by name): empty means the batch's own range. Binding
+    // the empty tensor instead would hand Dawn a zero-size buffer, and it rejects the whole submit.
+    const xRange = range.shape[0] === 2 ? { ...range, shape: [1, 2] } : keep(gpuRange(gpu, x, 1));
     const wChannels = a.perChannel ? g.outChannels : 1;
     const wRange = keep(gpuRange(gpu, filter, wChannels));
     const xCodes = keep({ ...gpu.runWebGPUProgram(quantizeProgram(x.shape, a.quantization), [x, xRange], 'int32'), shape: x.shape });

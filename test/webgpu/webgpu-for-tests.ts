@@ -1,0 +1,17 @@
+import { setupWebgpu, type WebgpuEngine } from '@approx-darts/backend';
+
+/**
+ * Starts the webgpu engine for a test file. Where it cannot start, a developer's run skips the file's suites with the
+ * reason printed; CI (CI=true) installs SwiftShader and the Vulkan loader (README's test command), so there the same
+ * failure is an error: the webgpu suites never go silently missing from a green run.
+ */
+export const webgpuForTests = async (): Promise<WebgpuEngine | undefined> => {
+  try {
+    return await setupWebgpu();
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    if (process.env['CI'] === 'true') throw new Error(`CI needs the webgpu engine and it did not start: ${reason}`);
+    console.warn(`skipped: webgpu suites: ${reason}`);
+    return undefined;
+  }
+};
