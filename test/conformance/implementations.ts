@@ -1,17 +1,34 @@
-import type { AccumulateFn } from '@approx-darts/approx-conv';
-import { fastAccumulate, gpuJsAccumulate } from '@approx-darts/backend';
+import type { ConvGeometry } from '@approx-darts/approx-conv';
+import { fastAccumulate, gpuJsAccumulate, setupWebgpu, webgpuAccumulate, type LutLayout } from '@approx-darts/backend';
 import { accumulateOnCuda, addonStatus, cudaAccumulate } from '@approx-darts/cuda-lut';
 
-/** One implementation of the integer core under test; `unavailable()` returns why it cannot run here, if so. */
+/** One implementation of the integer core under test; `unavailable()` resolves to why it cannot run here, if so. */
 export interface Implementation {
   readonly name: string;
-  readonly unavailable: () => string | undefined;
-  readonly accumulate: AccumulateFn;
+  readonly unavailable: () => Promise<string | undefined>;
+  readonly accumulate: (g: ConvGeometry, x: Uint8Array, w: Uint8Array, padCode: number, table: Uint16Array) => Int32Array | Promise<Int32Array>;
 }
 
+// Starting the engine is the only honest probe: it loads Dawn, finds an adapter and selects the backend. In CI the
+// webgpu engine must start (SwiftShader is installed by the README's test command), so there a failure is an error.
+const webgpu = (layout: LutLayout): Implementation => ({
+  name: `webgpu (WGSL, ${layout} table)`,
+  unavailable: async () => {
+    try {
+      await setupWebgpu({ lutLayout: layout });
+      return undefined;
+    } catch (e) {
+      if (process.env['CI'] === 'true') throw e;
+      return e instanceof Error ? e.message : String(e);
+    }
+  },
+  accumulate: webgpuAccumulate(layout),
+});
+
 export const implementations: readonly Implementation[] = [
-  { name: 'typescript', unavailable: () => undefined, accumulate: fastAccumulate },
-  { name: 'gpu.js', unavailable: () => undefined, accumulate: gpuJsAccumulate },
-  { name: 'cuda', unavailable: () => (cudaAccumulate === undefined ? addonStatus().detail : undefined), accumulate: (g, x, w, padCode, table) => accumulateOnCuda(g, x, w, padCode, table) },
-  // wgsl: append the WebGPU implementation here when it exists.
+  { name: 'typescript', unavailable: async () => undefined, accumulate: fastAccumulate },
+  { name: 'gpu.js', unavailable: async () => undefined, accumulate: gpuJsAccumulate },
+  { name: 'cuda', unavailable: async () => (cudaAccumulate === undefined ? addonStatus().detail : undefined), accumulate: (g, x, w, padCode, table) => accumulateOnCuda(g, x, w, padCode, table) },
+  webgpu('packed'),
+  webgpu('workgroup'),
 ];

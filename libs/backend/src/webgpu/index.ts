@@ -4,4 +4,5 @@ export * from './range-program';
 export * from './quantize-program';
 export * from './gpu-accumulate';
 export * from './register';
-export * from './conformance-entry';
+export * from './gpu-range';
+export type { GpuBackend } from './gpu-backend';
