@@ -16,7 +16,8 @@ import {
   referenceWindowSums,
   type ConvGeometry,
 } from '@approx-darts/approx-conv';
-import { affineFor, quantizeInto } from '@approx-darts/quantization';
+import { affineFor, fakeQuantizeInto, quantizeInto, threshold, type AffineParams, type QuantMode } from '@approx-darts/quantization';
+import { fakeQuantizeProgram } from '../../libs/backend/src/webgpu/fake-quantize-program';
 import { lutConvProgram, lutConvUniforms, type LutLayout, type LutOutput } from '../../libs/backend/src/webgpu/lut-conv-program';
 import { packLut } from '../../libs/backend/src/webgpu/lut-packing';
 import { quantizeProgram } from '../../libs/backend/src/webgpu/quantize-program';
@@ -101,12 +102,21 @@ const geometryArb = (kind: 'conv2d' | 'depthwise') =>
 const filterShape = (g: ConvGeometry): number[] =>
   g.kind === 'conv2d' ? [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels] : [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels / g.inChannels];
 
-const runLutConv = async (g: ConvGeometry, layout: LutLayout, output: LutOutput, xq: Uint8Array, wq: Uint8Array, products: Uint16Array, extra: { padCode?: number; xRange?: TF.Tensor; wRange?: TF.Tensor }) => {
+const runLutConv = async (
+  g: ConvGeometry,
+  layout: LutLayout,
+  output: LutOutput,
+  xq: Uint8Array,
+  wq: Uint8Array,
+  products: Uint16Array,
+  extra: { padCode?: number; xRange?: TF.Tensor; wRange?: TF.Tensor },
+  mode: QuantMode = 'asymmetric',
+) => {
   const x = tf.tensor(Int32Array.from(xq), [g.batch, g.inHeight, g.inWidth, g.inChannels], 'int32');
   const w = tf.tensor(Int32Array.from(wq), filterShape(g), 'int32');
   const lut = tf.tensor(packLut(products), [32768], 'int32');
   const inputs = output === 'accumulate' ? [x, w, lut] : [x, w, lut, extra.xRange as TF.Tensor, extra.wRange as TF.Tensor];
-  const program = lutConvProgram(g, { layout, output, mode: 'asymmetric' });
+  const program = lutConvProgram(g, { layout, output, mode });
   const uniforms = lutConvUniforms(g, output, extra.padCode ?? 0);
   const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(program, inputs, output === 'accumulate' ? 'int32' : 'float32', uniforms));
   const values = await out.data();
@@ -145,18 +155,19 @@ describe('WGSL LUT convolution (emulated device)', () => {
     );
   }, 120_000);
 
-  it('packed dequantized output matches the reference dequantization of the same codes', async () => {
+  it.each(['asymmetric', 'symmetric'] as const)('packed %s dequantized output is the reference dequantization of the same codes, bit for bit', async (mode) => {
     const g = geometryFor('conv2d', [1, 4, 4, 2], [3, 3, 2, 3], { strides: 1, dilations: 2, pad: 'same' });
     const products = readTable('mul8u_NGR.bin');
     const xq = Uint8Array.from({ length: 32 }, (_, i) => (i * 37) % 256);
     const wq = Uint8Array.from({ length: 54 }, (_, i) => (i * 91 + 7) % 256);
-    const xParams = affineFor({ min: -1.5, max: 2 }, 'asymmetric');
-    const wParams = [affineFor({ min: -0.25, max: 0.5 }, 'asymmetric')];
+    // A minimum small next to the maximum: the thresholds round, the dequantization's terms cancel.
+    const xParams = affineFor({ min: -0.0123, max: 2.7 }, mode);
+    const wParams = [affineFor({ min: -0.25, max: 0.5 }, mode)];
     const padCode = quantizeInto(xParams, [0])[0] ?? 0;
-    const { values } = await runLutConv(g, 'packed', 'dequantize', xq, wq, products, { xRange: tf.tensor2d([[-1.5, 2]]), wRange: tf.tensor2d([[-0.25, 0.5]]) });
+    const { values } = await runLutConv(g, 'packed', 'dequantize', xq, wq, products, { xRange: tf.tensor2d([[-0.0123, 2.7]]), wRange: tf.tensor2d([[-0.25, 0.5]]) }, mode);
     const acc = referenceAccumulate(g, xq, wq, padCode, products);
     const expected = dequantizeAccumulations(g, acc, referenceWindowSums(g, xq, padCode), filterCodeSums(g, wq), xParams, wParams.concat(wParams, wParams));
-    Array.from(values).forEach((v, i) => expect(v).toBeCloseTo(expected[i] ?? NaN, 3));
+    expect(Array.from(values)).toEqual(Array.from(expected));
   }, 60_000);
 
   it('the workgroup-table shaders are not executed by the emulator (barriers), and say so', () => {
@@ -167,20 +178,40 @@ describe('WGSL LUT convolution (emulated device)', () => {
 });
 
 describe('WGSL quantization and range programs (emulated device)', () => {
-  it.each(['asymmetric', 'symmetric'] as const)('%s codes equal quantizeInto away from rounding ties', async (mode) => {
-    const values = Float32Array.from({ length: 300 }, (_, i) => Math.sin(i * 1.7) * 3 + (i % 7 === 0 ? Number.NaN : 0));
-    const range = { min: -2.5, max: 3 };
+  // Values on and beside the code thresholds of the range, where a division-based rounding would differ, plus NaN,
+  // infinities, signed zeros and subnormals.
+  const hardValues = (p: AffineParams): Float32Array => {
+    const near = Array.from({ length: 255 }, (_, k) => threshold(p, k + 1)).flatMap((t) => [t, Math.fround(t * (1 - 2 ** -23)), Math.fround(t * (1 + 2 ** -23))]);
+    const odd = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40];
+    return Float32Array.from([...near, ...odd, ...Array.from({ length: 100 }, (_, i) => Math.sin(i * 1.7) * 3)]);
+  };
+  const range = { min: -0.0123, max: 2.7 };
+
+  it.each(['asymmetric', 'symmetric'] as const)('%s codes equal quantizeInto bit for bit, thresholds included', async (mode) => {
+    const p = affineFor(range, mode);
+    const values = hardValues(p);
     const x = tf.tensor1d(values);
     const bounds = tf.tensor2d([[range.min, range.max]]);
-    const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(quantizeProgram([300], mode), [x, bounds], 'int32'));
-    const got = await out.data();
-    const p = affineFor(range, mode);
-    const want = quantizeInto(p, values);
-    values.forEach((v, i) => {
-      const t = (v - p.min) / p.scale;
-      // f32 on the GPU vs f64 here: only a value within float error of a .5 tie may land on the other code.
-      if (Math.abs(t - Math.floor(t) - 0.5) > 1e-4) expect(got[i]).toBe(want[i]);
+    const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(quantizeProgram([values.length], mode), [x, bounds], 'int32'));
+    expect(Array.from(await out.data())).toEqual(Array.from(quantizeInto(p, values)));
+    expectBindings(lastShader(), ['values', 'bounds']);
+    tf.dispose([x, bounds, out]);
+  });
+
+  it.each(['asymmetric', 'symmetric'] as const)('%s fake quantization equals fakeQuantizeInto bit for bit, per channel', async (mode) => {
+    const ranges = [range, { min: -3, max: 0.125 }, { min: 4, max: 4 }];
+    const params = ranges.map((r) => affineFor(r, mode));
+    // Channel c of element i is i % 3: spread each channel's hard values over its positions.
+    const perChannel = params.map(hardValues);
+    const values = Float32Array.from({ length: 3 * Math.max(...perChannel.map((v) => v.length)) }, (_, i) => {
+      const own = perChannel[i % 3] as Float32Array;
+      return own[Math.floor(i / 3) % own.length] as number;
     });
+    const x = tf.tensor2d(values, [values.length / 3, 3]);
+    const bounds = tf.tensor2d(ranges.map((r) => [r.min, r.max]));
+    const program = fakeQuantizeProgram(x.shape, mode);
+    const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(program, [x, bounds], 'float32'));
+    expect(Array.from(await out.data())).toEqual(Array.from(fakeQuantizeInto(params, values)));
     expectBindings(lastShader(), ['values', 'bounds']);
     tf.dispose([x, bounds, out]);
   });
