@@ -1,4 +1,4 @@
-import { add32, f32, flushSubnormal, keepScaleBits, mul32, sub32 } from './f32';
+import { add32, f32, flushSubnormal, keepScaleBits, minNormal, mul32, sub32 } from './f32';
 import { specRange, type QuantMode, type QuantRange } from './range';
 
 // SPEC.md in this package is the definition these functions implement, with the reasoning behind each step.
@@ -90,21 +90,40 @@ export const codeOf = (p: AffineParams, x = 0): number => quantizeValue(p, x);
 export const fakeQuantizeValue = (p: AffineParams, x: number): number => dequantizeValue(p, quantizeValue(p, x));
 
 /**
- * A fast coder for one map: thresholds computed once, then per value an estimate `floor((x - min) / scale + 0.5)` (any
- * accuracy will do) corrected by comparisons until it is exactly the threshold count. Equal to `quantizeValue`.
+ * The thresholds of a map as a lookup table for `codeIn`: `t[k]` for k = 1..255, with sentinels `t[0] = -inf` and
+ * `t[256] = NaN` (no value reaches it, not even +inf), so the correction loops need no bounds checks.
+ * @example thresholdTable({ scale: 1, min: 0 })[3] // 2.5
+ */
+export const thresholdTable = (p: AffineParams): Float64Array => {
+  const t = new Float64Array(maxCode + 2);
+  t[0] = -Infinity;
+  for (let k = 1; k <= maxCode; k++) t[k] = threshold(p, k);
+  t[maxCode + 1] = Number.NaN;
+  return t;
+};
+
+/**
+ * The code of `x` from a threshold table: an estimate `floor((x - min) / scale + 0.5)` (any accuracy will do; here
+ * with the reciprocal `inverse`) corrected by comparisons until it is exactly the threshold count. Equal to
+ * `quantizeValue`.
+ * @example codeIn(thresholdTable({ scale: 1, min: 0 }), 0, 1, 2.5) // 3
+ */
+export const codeIn = (t: Float64Array, origin: number, inverse: number, x: number): number => {
+  let v = f32(x);
+  if (v < minNormal && v > -minNormal) v = 0;
+  const estimate = Math.floor((v - origin) * inverse + 0.5);
+  let q = estimate >= 0 ? (estimate <= maxCode ? estimate : maxCode) : 0; // NaN -> 0
+  while (v >= (t[q + 1] as number)) q++;
+  while (v < (t[q] as number)) q--;
+  return q;
+};
+
+/**
+ * A fast coder for one map: `codeIn` over the map's threshold table. Equal to `quantizeValue`.
  * @example coderFor({ scale: 1, min: 0 })(2.5) // 3
  */
 export const coderFor = (p: AffineParams): ((x: number) => number) => {
-  const t = new Float64Array(maxCode + 2);
-  for (let k = 1; k <= maxCode; k++) t[k] = threshold(p, k);
+  const t = thresholdTable(p);
   const inverse = 1 / p.scale;
-  const origin = p.min;
-  return (x) => {
-    const v = flushSubnormal(f32(x));
-    const estimate = Math.floor((v - origin) * inverse + 0.5);
-    let q = estimate >= 0 ? (estimate <= maxCode ? estimate : maxCode) : 0; // NaN -> 0
-    while (q < maxCode && v >= (t[q + 1] as number)) q++;
-    while (q > 0 && v < (t[q] as number)) q--;
-    return q;
-  };
+  return (x) => codeIn(t, p.min, inverse, x);
 };

@@ -1,4 +1,4 @@
-import { affineFor, coderFor, dequantizeValue, type AffineParams } from './affine';
+import { affineFor, codeIn, dequantizeValue, thresholdTable, type AffineParams } from './affine';
 import { rangeOf, type QuantMode, type QuantRange } from './range';
 
 /**
@@ -7,8 +7,9 @@ import { rangeOf, type QuantMode, type QuantRange } from './range';
  * @example quantizeInto({ scale: 1, min: 0 }, new Float32Array([0.4, 2.6])) // Uint8Array.from([0, 3])
  */
 export const quantizeInto = (p: AffineParams, values: ArrayLike<number>, out = new Uint8Array(values.length)): Uint8Array => {
-  const code = coderFor(p);
-  for (let i = 0; i < values.length; i++) out[i] = code(values[i] as number);
+  const t = thresholdTable(p);
+  const inverse = 1 / p.scale;
+  for (let i = 0; i < values.length; i++) out[i] = codeIn(t, p.min, inverse, values[i] as number);
   return out;
 };
 
@@ -47,9 +48,12 @@ export interface ChannelQuantizedTensor {
  */
 export const quantizePerChannel = (values: ArrayLike<number>, channels: number, mode: QuantMode): ChannelQuantizedTensor => {
   const params = Array.from({ length: channels }, (_, c) => affineFor(rangeOf(values, c, values.length, channels), mode));
-  const coders = params.map(coderFor);
   const codes = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) codes[i] = (coders[i % channels] as (x: number) => number)(values[i] as number);
+  for (let c = 0; c < channels; c++) {
+    const p = params[c] as AffineParams;
+    const [t, inverse] = [thresholdTable(p), 1 / p.scale];
+    for (let i = c; i < values.length; i += channels) codes[i] = codeIn(t, p.min, inverse, values[i] as number);
+  }
   return { codes, params };
 };
 
@@ -72,10 +76,11 @@ export const quantizeWeights = (values: ArrayLike<number>, channels: number, mod
 export const fakeQuantizeInto = (params: readonly AffineParams[], values: ArrayLike<number>, out = new Float32Array(values.length)): Float32Array => {
   const channels = params.length;
   const decoded = params.map((p) => Float32Array.from({ length: 256 }, (_, q) => dequantizeValue(p, q)));
-  const coders = params.map(coderFor);
-  for (let i = 0; i < values.length; i++) {
-    const c = i % channels;
-    out[i] = (decoded[c] as Float32Array)[(coders[c] as (x: number) => number)(values[i] as number)] as number;
+  const tables = params.map(thresholdTable);
+  for (let c = 0; c < channels; c++) {
+    const p = params[c] as AffineParams;
+    const [t, d, inverse] = [tables[c] as Float64Array, decoded[c] as Float32Array, 1 / p.scale];
+    for (let i = c; i < values.length; i += channels) out[i] = d[codeIn(t, p.min, inverse, values[i] as number)] as number;
   }
   return out;
 };
