@@ -1,7 +1,10 @@
 // Standalone GPU benchmark of @approx-darts/cuda-lut for CUDA hosts without Node.js.
 // 1. Correctness first: for every table in the multipliers directory, random codes on conv2d and
 //    depthwise geometries (stride, dilation, padding, 1x1), GPU sums vs a plain CPU reference,
-//    bit-exact, every table layout; the exact twin vs mul8u_1JFF. Any mismatch: exit 1, no timings.
+//    bit-exact, every table layout; the exact twin vs mul8u_1JFF. Then the fused float path (ranges,
+//    quantization, lookups, dequantization) vs the host build of quantize.cuh, bit-exact: the quantization
+//    specification (libs/quantization/SPEC.md), which kernels/cuda-lut/src/quantize-host.test.ts checks that host
+//    build against. Any mismatch: exit 1, no timings.
 // 2. Timings with CUDA events (median of many runs) of the fused float path (range reduction,
 //    quantization, lookups, dequantization) for DARTS search/evaluation shapes and a large dense case:
 //    each table layout, and the exact-multiply twin; MAC/s and ratios. Written as JSON.
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "../../kernels/cuda-lut/src/cuda/check.h"
+#include "../../kernels/cuda-lut/src/cuda/quantize.cuh"
 #include "../../kernels/cuda-lut/src/native/cuda_lut.h"
 
 using namespace cudalut;
@@ -146,6 +150,83 @@ int correctness(const std::vector<Table>& tables) {
   return failures;
 }
 
+// The fused float path on the host, step by step as libs/quantization/SPEC.md defines it (quantize.cuh's host build).
+std::vector<float> fusedReference(const Geometry& g, Kind kind, const std::vector<float>& x, const std::vector<float>& w,
+                                  const std::vector<uint16_t>& t, const FusedQuant& q) {
+  const Sizes s = sizesOf(g, kind);
+  const int outC = g.outChannels, cols = q.perChannelWeights ? outC : 1;
+  float lo = INFINITY, hi = -INFINITY;  // NaN never wins a comparison: skipped
+  for (float v : x) lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+  if (q.hasInputRange) lo = q.inputRange[0], hi = q.inputRange[1];
+  const QuantParams px = paramsFor(lo, hi, q.symmetric);
+  std::vector<QuantParams> pw(cols);
+  for (int c = 0; c < cols; ++c) {
+    float wl = INFINITY, wh = -INFINITY;
+    for (size_t i = c; i < s.w; i += cols) wl = w[i] < wl ? w[i] : wl, wh = w[i] > wh ? w[i] : wh;
+    pw[c] = paramsFor(wl, wh, q.symmetric);
+  }
+  std::vector<uint8_t> xq(s.x), wq(s.w);
+  for (size_t i = 0; i < s.x; ++i) xq[i] = static_cast<uint8_t>(quantizeCode(x[i], px));
+  for (size_t i = 0; i < s.w; ++i) wq[i] = static_cast<uint8_t>(quantizeCode(w[i], pw[cols == 1 ? 0 : i % outC]));
+  const int pad = quantizeCode(0.0f, px);
+  std::vector<uint16_t> activationOnly(65536);
+  for (int i = 0; i < 65536; ++i) activationOnly[i] = static_cast<uint16_t>(i >> 8);
+  const std::vector<int32_t> acc = reference(g, kind, xq, wq, pad, t), sumX = reference(g, kind, xq, wq, pad, activationOnly);
+  std::vector<int> sumW(outC, 0);
+  for (size_t i = 0; i < s.w; ++i) sumW[i % outC] += wq[i];
+  std::vector<float> y(s.out);
+  for (size_t o = 0; o < s.out; ++o) {
+    const int c = static_cast<int>(o % outC);
+    y[o] = dequantizeWith(dequantizeTerms(px, pw[cols == 1 ? 0 : c], sumW[c], static_cast<int>(s.K)), acc[o], sumX[o]);
+  }
+  return y;
+}
+
+int fusedCorrectness(const std::vector<Table>& tables) {
+  std::mt19937 rng(2025);
+  // a minimum small next to the maximum (as after a ReLU): the code thresholds round, where engines used to differ
+  std::uniform_real_distribution<float> act(-0.02f, 3.0f), wgt(-0.5f, 0.5f);
+  struct Case { const char* name; Kind kind; Geometry g; };
+  const Case cases[] = {
+      {"conv2d 3x3 pad1 5->40", Kind::Conv2d, geometry(2, 9, 5, 40, 3, 1, 1, 1)},
+      {"conv2d 1x1 s2 33->70", Kind::Conv2d, geometry(2, 9, 33, 70, 1, 2, 1, 0)},
+      {"depthwise 3x3 d2 pad2 x36", Kind::Depthwise, geometry(2, 9, 36, 36, 3, 1, 2, 2)},
+      {"depthwise 5x5 s2 pad2 mult2", Kind::Depthwise, geometry(2, 10, 5, 10, 5, 2, 1, 2)},
+  };
+  FusedQuant quants[4];
+  quants[1].symmetric = true;
+  quants[2].perChannelWeights = true;
+  quants[3].symmetric = quants[3].perChannelWeights = quants[3].hasInputRange = true;
+  quants[3].inputRange[0] = -0.0123f;
+  quants[3].inputRange[1] = 2.5f;
+  int failures = 0, checks = 0;
+  for (const Case& c : cases) {
+    const Sizes s = sizesOf(c.g, c.kind);
+    std::vector<float> x(s.x), w(s.w);
+    for (auto& v : x) v = act(rng);
+    for (auto& v : w) v = wgt(rng);
+    DevVec<float> dx(x), dw(w), out(s.out);
+    for (const Table& t : tables) {
+      DevVec<uint16_t> dt(t.products);
+      for (const FusedQuant& q : quants) {
+        const std::vector<float> want = fusedReference(c.g, c.kind, x, w, t.products, q);
+        for (TableLayout l : kLayouts) {
+          fused(c.g, c.kind, dx.p, dw.p, dt.p, out.p, q, Variant{l, false});
+          const std::vector<float> got = out.get();
+          ++checks;
+          if (std::memcmp(got.data(), want.data(), want.size() * sizeof(float)) != 0) {
+            ++failures;
+            std::printf("MISMATCH fused %s %s %s%s%s\n", c.name, t.name.c_str(), layoutName(l), q.symmetric ? " symmetric" : "",
+                        q.perChannelWeights ? " per-channel" : "");
+          }
+        }
+      }
+    }
+  }
+  std::printf("fused correctness: %d of %d bit-exact comparisons passed (%zu tables)\n", checks - failures, checks, tables.size());
+  return failures;
+}
+
 struct Shape {
   std::string name;
   Kind kind;
@@ -196,7 +277,7 @@ int main(int argc, char** argv) {
     std::printf("device: %s\n", st.detail.c_str());
     const std::vector<Table> tables = loadTables(tablesDir);
     if (tables.empty()) throw std::runtime_error("no .bin tables in " + tablesDir);
-    if (correctness(tables) != 0) return 1;
+    if (correctness(tables) != 0 || fusedCorrectness(tables) != 0) return 1;
 
     // DARTS shapes (DESIGN §4): search C=16, batch 512 (cells at 32x32/16x16/8x8 with 16/32/64 channels);
     // evaluation C=32, batch 256; sep_conv = depthwise kxk + pointwise 1x1, dil_conv = depthwise dilation 2.

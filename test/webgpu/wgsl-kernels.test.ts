@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { approxConvolve, geometryFor, type ConvGeometry } from '@approx-darts/approx-conv';
-import { affineFor, quantizeInto, rangeOf, type QuantMode } from '@approx-darts/quantization';
-import { conv2d, depthwiseConv2d, gpuRange, quantizeProgram, registerWebgpuKernels, type GpuBackend, type LutLayout } from '@approx-darts/backend';
+import { affineFor, fakeQuantizeInto, quantizeInto, rangeOf, threshold, type AffineParams, type QuantMode, type QuantRange } from '@approx-darts/quantization';
+import { FakeQuantize8, conv2d, depthwiseConv2d, gpuRange, quantizeProgram, registerWebgpuKernels, type GpuBackend, type LutLayout } from '@approx-darts/backend';
 import { sharedTables } from '../conformance/tables';
 import { webgpuForTests } from './webgpu-for-tests';
 
@@ -54,18 +54,46 @@ describe.skipIf(engine === undefined)('WGSL range reduction (Dawn)', () => {
   });
 });
 
-describe.skipIf(engine === undefined)('WGSL quantizer (Dawn)', () => {
-  it.each(['asymmetric', 'symmetric'] as const)('%s codes equal the specification bit for bit, rounding ties included', async (mode: QuantMode) => {
+// Values on and beside every code threshold of a range (where a division-based rounding would differ), plus NaN,
+// infinities, signed zeros and subnormals, then ordinary values.
+const hardValues = (p: AffineParams): Float32Array => {
+  const near = Array.from({ length: 255 }, (_, k) => threshold(p, k + 1)).flatMap((t) => [t, Math.fround(t * (1 - 2 ** -23)), Math.fround(t * (1 + 2 ** -23))]);
+  const odd = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40];
+  return Float32Array.from([...near, ...odd, ...Array.from({ length: 100 }, (_, i) => Math.sin(i * 1.7) * 3)]);
+};
+
+describe.skipIf(engine === undefined)('WGSL quantizer and FakeQuantize8 (Dawn)', () => {
+  const ranges = [
+    { min: -0.0123, max: 2.7 },
+    { min: -3, max: 0.125 },
+    { min: 4, max: 4 },
+  ];
+
+  it.each(['asymmetric', 'symmetric'] as const)('%s codes equal the specification bit for bit, thresholds and ties included', async (mode: QuantMode) => {
     const rnd = lcg(seed);
-    for (const ties of [false, true]) {
-      const data = values(rnd, 4099, ties);
-      const range = rangeOf(data);
+    for (const data of [hardValues(affineFor(ranges[0] as QuantRange, mode)), values(rnd, 4099, true), values(rnd, 4099, false)]) {
+      const range = data.length === 4099 ? rangeOf(data) : (ranges[0] as QuantRange);
       const x = tf.tensor1d(data);
       const bounds = tf.tensor2d([[range.min, range.max]]);
       const got = await read(backend().runWebGPUProgram(quantizeProgram([data.length], mode), [x, bounds], 'int32'));
       expect(Array.from(got)).toEqual(Array.from(quantizeInto(affineFor(range, mode), data)));
       tf.dispose([x, bounds]);
     }
+  });
+
+  it.each(['asymmetric', 'symmetric'] as const)('%s FakeQuantize8 equals fakeQuantizeInto bit for bit, per channel', async (mode: QuantMode) => {
+    const params = ranges.map((r) => affineFor(r, mode));
+    // Channel c of element i is i % 3: spread each channel's hard values over its positions.
+    const perChannel = params.map(hardValues);
+    const data = Float32Array.from({ length: 3 * Math.max(...perChannel.map((v) => v.length)) }, (_, i) => {
+      const own = perChannel[i % 3] as Float32Array;
+      return own[Math.floor(i / 3) % own.length] as number;
+    });
+    const x = tf.tensor2d(data, [data.length / 3, 3]);
+    const bounds = tf.tensor2d(ranges.map((r) => [r.min, r.max]));
+    const out = tf.engine().runKernel(FakeQuantize8, { x, bounds }, { mode } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    expect(Array.from(await out.data())).toEqual(Array.from(fakeQuantizeInto(params, data)));
+    tf.dispose([x, bounds, out]);
   });
 });
 

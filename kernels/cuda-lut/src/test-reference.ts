@@ -1,17 +1,22 @@
-// Plain reference for the tests: the accumulation is the specification in approx-conv; the quantization
-// here is written as directly as possible, to compare the fused GPU kernels against.
+// Reference for the tests: the specification in approx-conv (accumulation) and quantization (codes, dequantization;
+// libs/quantization/SPEC.md), which the fused kernels must match bit for bit.
+import { approxConvolve } from '@approx-darts/approx-conv';
+import type { QuantOptions } from './fused';
 import type { ConvGeometry } from './geometry';
 
 /** The specification itself: approx-conv's reference accumulation. */
 export { referenceAccumulate as referenceAccumulation } from '@approx-darts/approx-conv';
 
-/** Per-tensor asymmetric fake quantization (DESIGN §3) of `v` into codes, and its {scale, lo}. */
-export const quantizeTensor = (v: Float32Array): { readonly codes: Uint8Array; readonly scale: number; readonly lo: number } => {
-  const lo = v.reduce((a, b) => Math.min(a, b), Infinity);
-  const hi = v.reduce((a, b) => Math.max(a, b), -Infinity);
-  const scale = hi > lo ? (hi - lo) / 255 : 1;
-  return { codes: Uint8Array.from(v, (e) => Math.min(255, Math.max(0, Math.round((e - lo) / scale)))), scale, lo };
-};
+/**
+ * What `cudaApproxConv` must return for the same operands, bit for bit: the reference approximate convolution with the
+ * same quantization (ranges from the operands, or a recorded input range).
+ */
+export const referenceFused = (g: ConvGeometry, x: Float32Array, w: Float32Array, table: Uint16Array, o: QuantOptions): Float32Array =>
+  approxConvolve(g, x, w, table, {
+    mode: o.quantization ?? 'asymmetric',
+    perChannelWeights: o.perChannelWeights === true,
+    inputRange: o.inputRange === undefined ? undefined : { min: o.inputRange[0], max: o.inputRange[1] },
+  }).output;
 
 /** Small NHWC geometry with the output size of SAME-style padding for the given options. */
 export const smallGeometry = (o: {

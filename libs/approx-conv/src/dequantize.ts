@@ -1,4 +1,4 @@
-import type { AffineParams } from '@approx-darts/quantization';
+import { dequantizeTerms, dequantizeWith, type AffineParams, type DequantizeTerms } from '@approx-darts/quantization';
 import { codeAt } from './accumulate';
 import { channelMultiplier, outputSize, windowSize, type ConvGeometry } from './geometry';
 
@@ -39,8 +39,10 @@ export const filterCodeSums = (g: ConvGeometry, w: Uint8Array): Int32Array => {
 };
 
 /**
- * DESIGN §3's dequantization: `y = s_x s_w SUM LUT + s_x m_w SUM q_x + s_w m_x SUM q_w + K m_x m_w`, with one weight map
- * per output channel (the same map repeated when quantized per tensor). Computed in float64, stored as float32.
+ * The dequantization of every output (SPEC.md step 7 of @approx-darts/quantization):
+ * `y = ((sx*sw)*A + (sx*mw)*Qx) + ((sw*mx)*Qw + (K*mx)*mw)` in binary32, each operation rounded on its own, with one
+ * weight map per output channel (the same map repeated when quantized per tensor). The per-channel factors are
+ * computed once per channel; that shares work, not rounding.
  * @example dequantizeAccumulations(g, acc, windowCodeSums(g, xq, pad), filterCodeSums(g, wq), xParams, wParams)
  */
 export const dequantizeAccumulations = (
@@ -55,21 +57,12 @@ export const dequantizeAccumulations = (
   const k = windowSize(g);
   const mult = channelMultiplier(g);
   const oc = g.outChannels;
-  // Per-channel constants hoisted out of the output loop.
-  const a = new Float64Array(oc);
-  const b = new Float64Array(oc);
-  const c = new Float64Array(oc);
-  for (let co = 0; co < oc; co++) {
-    const p = w[co] ?? (w[0] as AffineParams);
-    a[co] = x.scale * p.scale;
-    b[co] = x.scale * p.min;
-    c[co] = p.scale * x.min * (wSums[co] as number) + k * x.min * p.min;
-  }
+  const terms = Array.from({ length: oc }, (_, co) => dequantizeTerms(x, w[co] ?? (w[0] as AffineParams), wSums[co] as number, k));
   for (let i = 0; i < out.length; i++) {
     const co = i % oc;
     const pos = (i - co) / oc;
     const sx = g.kind === 'conv2d' ? (xSums[pos] as number) : (xSums[pos * g.inChannels + ((co / mult) | 0)] as number);
-    out[i] = (a[co] as number) * (acc[i] as number) + (b[co] as number) * sx + (c[co] as number);
+    out[i] = dequantizeWith(terms[co] as DequantizeTerms, acc[i] as number, sx);
   }
   return out;
 };

@@ -1,25 +1,24 @@
-import { affineFor, dequantizeValue, quantizeValue, type AffineParams } from './affine';
+import { affineFor, codeIn, dequantizeValue, thresholdTable, type AffineParams } from './affine';
 import { rangeOf, type QuantMode, type QuantRange } from './range';
 
 /**
- * Codes of a whole tensor under one affine map, written into `out` (allocated when absent).
- * @example quantizeInto({ scale: 1, min: 0 }, new Float32Array([0.4, 2.6])) // Uint8Array [0, 3]
+ * Codes of a whole tensor under one affine map, written into `out` (allocated when absent). Equal to `quantizeValue`
+ * element by element.
+ * @example quantizeInto({ scale: 1, min: 0 }, new Float32Array([0.4, 2.6])) // Uint8Array.from([0, 3])
  */
 export const quantizeInto = (p: AffineParams, values: ArrayLike<number>, out = new Uint8Array(values.length)): Uint8Array => {
-  const { scale, min } = p;
-  for (let i = 0; i < values.length; i++) {
-    const q = Math.round(((values[i] as number) - min) / scale);
-    out[i] = q < 0 ? 0 : q > 255 ? 255 : q;
-  }
+  const t = thresholdTable(p);
+  const inverse = 1 / p.scale;
+  for (let i = 0; i < values.length; i++) out[i] = codeIn(t, p.min, inverse, values[i] as number);
   return out;
 };
 
 /**
- * Values of a tensor of codes.
- * @example dequantizeCodes({ scale: 0.5, min: 1 }, new Uint8Array([0, 2])) // Float64Array [1, 2]
+ * Values of a tensor of codes (binary32, SPEC.md step 5).
+ * @example dequantizeCodes({ scale: 0.5, min: 1 }, new Uint8Array([0, 2])) // Float32Array.from([1, 2])
  */
-export const dequantizeCodes = (p: AffineParams, codes: ArrayLike<number>): Float64Array =>
-  Float64Array.from({ length: codes.length }, (_, i) => dequantizeValue(p, codes[i] as number));
+export const dequantizeCodes = (p: AffineParams, codes: ArrayLike<number>): Float32Array =>
+  Float32Array.from({ length: codes.length }, (_, i) => dequantizeValue(p, codes[i] as number));
 
 /** A tensor quantized per tensor, with the map that decodes it. */
 export interface QuantizedTensor {
@@ -29,7 +28,7 @@ export interface QuantizedTensor {
 
 /**
  * Quantize per tensor, over a given range or the data's own.
- * @example quantizeTensor(new Float32Array([-1, 0, 1]), 'asymmetric').codes // Uint8Array [0, 128, 255]
+ * @example quantizeTensor(new Float32Array([-1, 0, 1]), 'symmetric').codes // Uint8Array.from([1, 128, 255])
  */
 export const quantizeTensor = (values: ArrayLike<number>, mode: QuantMode, range: QuantRange = rangeOf(values)): QuantizedTensor => {
   const params = affineFor(range, mode);
@@ -50,7 +49,11 @@ export interface ChannelQuantizedTensor {
 export const quantizePerChannel = (values: ArrayLike<number>, channels: number, mode: QuantMode): ChannelQuantizedTensor => {
   const params = Array.from({ length: channels }, (_, c) => affineFor(rangeOf(values, c, values.length, channels), mode));
   const codes = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) codes[i] = quantizeValue(params[i % channels] as AffineParams, values[i] as number);
+  for (let c = 0; c < channels; c++) {
+    const p = params[c] as AffineParams;
+    const [t, inverse] = [thresholdTable(p), 1 / p.scale];
+    for (let i = c; i < values.length; i += channels) codes[i] = codeIn(t, p.min, inverse, values[i] as number);
+  }
   return { codes, params };
 };
 
@@ -63,4 +66,21 @@ export const quantizeWeights = (values: ArrayLike<number>, channels: number, mod
   if (perChannel) return quantizePerChannel(values, channels, mode);
   const { codes, params } = quantizeTensor(values, mode);
   return { codes, params: Array.from({ length: channels }, () => params) };
+};
+
+/**
+ * Fake quantization (SPEC.md step 5 after step 4) of a tensor whose innermost `params.length` elements each have their
+ * own map (`channel = index % params.length`; one map = per tensor), into `out`. What the FakeQuantize kernels compute.
+ * @example fakeQuantizeInto([{ scale: 0.5, min: 0 }], [0.8, 0.2]) // Float32Array.from([1, 0])
+ */
+export const fakeQuantizeInto = (params: readonly AffineParams[], values: ArrayLike<number>, out = new Float32Array(values.length)): Float32Array => {
+  const channels = params.length;
+  const decoded = params.map((p) => Float32Array.from({ length: 256 }, (_, q) => dequantizeValue(p, q)));
+  const tables = params.map(thresholdTable);
+  for (let c = 0; c < channels; c++) {
+    const p = params[c] as AffineParams;
+    const [t, d, inverse] = [tables[c] as Float64Array, decoded[c] as Float32Array, 1 / p.scale];
+    for (let i = c; i < values.length; i += channels) out[i] = d[codeIn(t, p.min, inverse, values[i] as number)] as number;
+  }
+  return out;
 };

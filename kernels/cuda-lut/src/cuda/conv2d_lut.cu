@@ -208,24 +208,15 @@ __global__ void __launch_bounds__(kThreads, 1) conv2dKernel(const ConvArgs a) {
     for (int j = 0; j < T::kTN; ++j) {
       const int n = n0 + lane + 32 * j;
       if (n >= g.outChannels) continue;
-      double sw = 0.0, mw = 0.0, termW = 0.0, termK = 0.0;
-      if constexpr (Fused) {
-        const QuantParams q = a.wParams[n];
-        sw = q.scale;
-        mw = q.lo;
-        // y = sx sw SUM LUT + sx mw SUM qx + sw mx SUM qw + K mx mw  (DESIGN §3)
-        termW = sw * static_cast<double>(px.lo) * a.wSums[n];
-        termK = static_cast<double>(K) * px.lo * mw;
-      }
+      DequantizeTerms terms{0.0f, 0.0f, 0.0f};
+      if constexpr (Fused) terms = dequantizeTerms(px, a.wParams[n], a.wSums[n], K);  // SPEC.md step 7
 #pragma unroll
       for (int i = 0; i < kTM; ++i) {
         const int mo = m0 + warp * kTM + i;
         if (mo >= M) continue;
         const long long o = static_cast<long long>(mo) * g.outChannels + n;
         if constexpr (Fused) {
-          const double sx = px.scale;
-          const double y = sx * sw * acc[i][j] + sx * mw * rowSums[warp * kTM + i] + termW + termK;
-          static_cast<float*>(a.out)[o] = static_cast<float>(y);
+          static_cast<float*>(a.out)[o] = dequantizeWith(terms, acc[i][j], rowSums[warp * kTM + i]);
         } else {
           static_cast<int*>(a.out)[o] = acc[i][j];
         }

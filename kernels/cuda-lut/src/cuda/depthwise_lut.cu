@@ -64,6 +64,8 @@ __global__ void __launch_bounds__(kLanes * kWarps, 1) depthwiseKernel(const Conv
     const int oc = group * kLanes + lane;
     if (oc >= g.outChannels) continue;  // every thread still meets the barriers of the next item
     const int c = oc / mult;
+    DequantizeTerms terms{0.0f, 0.0f, 0.0f};
+    if constexpr (Fused) terms = dequantizeTerms(px, a.wParams[oc], a.wSums[oc], K);  // SPEC.md step 7
     const int pEnd = min(M, (chunk + 1) * kPixelsPerItem);
     for (int p = chunk * kPixelsPerItem + row; p < pEnd; p += kWarps) {
       const int ow = p % g.outWidth, t = p / g.outWidth;
@@ -90,11 +92,7 @@ __global__ void __launch_bounds__(kLanes * kWarps, 1) depthwiseKernel(const Conv
       }
       const long long o = static_cast<long long>(p) * g.outChannels + oc;
       if constexpr (Fused) {
-        // y = sx sw SUM LUT + sx mw SUM qx + sw mx SUM qw + K mx mw  (DESIGN §3)
-        const QuantParams q = a.wParams[oc];
-        const double sx = px.scale, mx = px.lo, sw = q.scale, mw = q.lo;
-        const double y = sx * sw * acc + sx * mw * sumX + sw * mx * a.wSums[oc] + static_cast<double>(K) * mx * mw;
-        static_cast<float*>(a.out)[o] = static_cast<float>(y);
+        static_cast<float*>(a.out)[o] = dequantizeWith(terms, acc, sumX);
       } else {
         static_cast<int*>(a.out)[o] = acc;
       }

@@ -25,8 +25,8 @@ struct Variant {
   bool exact = false;
 };
 
-// Quantization parameters of one tensor or one weight channel: q = clamp(round((v - lo) / scale), 0, 255),
-// v ~ scale * q + lo (DESIGN §3).
+// Quantization parameters of one tensor or one weight channel: v ~ lo + scale * q, q the count of thresholds
+// lo + (k - 0.5) * scale that v reaches (libs/quantization/SPEC.md; quantize.cuh computes them).
 struct QuantParams {
   float scale;
   float lo;

@@ -1,6 +1,7 @@
-// Quantization parameters from ranges (given or reduced on the device), the padding code, and the
-// per-output-channel sums of weight codes that the dequantization needs (DESIGN §3). One thread per
-// output channel; the weights are small next to the activations, so one pass over them is cheap.
+// Quantization parameters from ranges (given or reduced on the device; paramsFor of quantize.cuh, the
+// specification's steps 1-3), the padding code, and the per-output-channel sums of weight codes that the
+// dequantization needs. One thread per output channel; the weights are small next to the activations, so one
+// pass over them is cheap.
 #include "check.h"
 #include "launch.h"
 #include "quantize.cuh"
@@ -11,23 +12,10 @@ namespace {
 
 constexpr int kThreads = 128;
 
-// A degenerate range (max <= min, or nothing finite) gets scale 1 with the same min, as libs/quantization,
-// so nothing divides by zero: a constant tensor quantizes to code 0 and dequantizes back to min.
-__device__ QuantParams paramsFor(float lo, float hi, int symmetric) {
-  if (!isfinite(lo) || !isfinite(hi)) { lo = 0.0f; hi = 0.0f; }  // empty or all-NaN tensor
-  if (symmetric) {
-    const float m = fmaxf(fabsf(lo), fabsf(hi));
-    lo = -m;
-    hi = m;
-  }
-  float scale = (hi - lo) / 255.0f;
-  if (!(scale > 0.0f) || !isfinite(scale)) scale = 1.0f;
-  return QuantParams{scale, lo};
-}
-
+// An empty or all-NaN reduction leaves NaN keys, which paramsFor reads as the range [0, 0].
 __device__ QuantParams rangeParams(const unsigned* keys, const float* given, int col, int cols, int symmetric) {
-  if (keys != nullptr) return paramsFor(orderedValue(keys[col]), orderedValue(keys[cols + col]), symmetric);
-  return paramsFor(given[2 * col], given[2 * col + 1], symmetric);
+  if (keys != nullptr) return paramsFor(orderedValue(keys[col]), orderedValue(keys[cols + col]), symmetric != 0);
+  return paramsFor(given[2 * col], given[2 * col + 1], symmetric != 0);
 }
 
 __global__ void __launch_bounds__(kThreads) quantPrepKernel(const PrepArgs a) {

@@ -1,4 +1,5 @@
 export * from './kernel-names';
+export * from './fake-quantize-names';
 export * from './table-registry';
 export * from './fast-accumulate';
 export * from './gpujs-accumulate';

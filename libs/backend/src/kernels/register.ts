@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { approxConv2DGradConfig, approxDepthwiseConv2DGradConfig } from './approx-conv-grad';
 import { approxConv2DCpuConfig } from './approx-conv2d-cpu';
 import { approxDepthwiseConv2DCpuConfig } from './approx-depthwise-conv2d-cpu';
+import { fakeQuantizeCpuConfig } from './fake-quantize-cpu';
+import { fakeQuantizeGradConfig } from './fake-quantize-grad';
 
 /**
  * Backends that run the TypeScript kernels on host memory: `cpu`, and `tensorflow` until the CUDA addon provides its
@@ -11,13 +13,13 @@ export const hostKernelBackends: readonly string[] = ['cpu', 'tensorflow'];
 
 let registered = false;
 
-/** Register the approximate kernels and their gradient once (idempotent; ops call it before running a kernel). */
+/** Register the approximate kernels, FakeQuantize8 and their gradients once (idempotent; ops call it before running a kernel). */
 export const registerApproxKernels = (): void => {
   if (registered) return;
   registered = true;
   for (const backendName of hostKernelBackends)
-    for (const config of [approxConv2DCpuConfig(backendName), approxDepthwiseConv2DCpuConfig(backendName)])
+    for (const config of [approxConv2DCpuConfig(backendName), approxDepthwiseConv2DCpuConfig(backendName), fakeQuantizeCpuConfig(backendName)])
       if (tf.getKernel(config.kernelName, backendName) === undefined) tf.registerKernel(config);
-  for (const config of [approxConv2DGradConfig, approxDepthwiseConv2DGradConfig])
+  for (const config of [approxConv2DGradConfig, approxDepthwiseConv2DGradConfig, fakeQuantizeGradConfig])
     if (tf.getGradient(config.kernelName) === undefined) tf.registerGradient(config);
 };

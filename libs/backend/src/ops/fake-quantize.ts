@@ -1,35 +1,43 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvKind } from '@approx-darts/approx-conv';
 import type { QuantMode } from '@approx-darts/quantization';
+import { FakeQuantize8, type FakeQuantizeAttrs } from '../kernels/fake-quantize-names';
+import { registerApproxKernels } from '../kernels/register';
 
-/** The affine map of a range as tensors, DESIGN §3 (degenerate ranges use scale 1, as in @approx-darts/quantization). */
-interface AffineTensors {
-  readonly scale: tf.Tensor;
-  readonly min: tf.Tensor;
-}
-
-const affine = (min: tf.Tensor, max: tf.Tensor, mode: QuantMode): AffineTensors => {
-  const [lo, hi] = mode === 'symmetric' ? ((a: tf.Tensor) => [tf.neg(a), a])(tf.maximum(tf.abs(min), tf.abs(max))) : [min, max];
-  const raw = tf.div(tf.sub(hi as tf.Tensor, lo as tf.Tensor), 255);
-  return { scale: tf.where(tf.greater(raw, 0), raw, tf.onesLike(raw)), min: lo as tf.Tensor };
+/**
+ * The fake quantization of SPEC.md (@approx-darts/quantization) with one `(min, max)` range per channel (`bounds`
+ * `[channels, 2]`, channel = flat index % channels): the `FakeQuantize8` kernel, bit for bit the same on every engine.
+ * Its gradient is straight through to `x`.
+ */
+export const fakeQuantize8 = <T extends tf.Tensor>(x: T, bounds: tf.Tensor2D, mode: QuantMode): T => {
+  const channels = bounds.shape[0];
+  if (bounds.shape[1] !== 2 || channels < 1 || x.size % channels !== 0)
+    throw new Error(`fakeQuantize8: bounds must be [channels, 2] with channels dividing the input's ${x.size} elements, got [${bounds.shape.join(', ')}]`);
+  if (x.dtype !== 'float32' || bounds.dtype !== 'float32') throw new Error(`fakeQuantize8: x and bounds must be float32, got ${x.dtype} and ${bounds.dtype}`);
+  registerApproxKernels();
+  const attrs: FakeQuantizeAttrs = { mode };
+  return tf.engine().runKernel(FakeQuantize8, { x, bounds } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as T;
 };
 
-/** `scale * clamp(round_half_up((x - min) / scale), 0, 255) + min`, the value the kernel's code stands for. */
-const roundTrip = (x: tf.Tensor, p: AffineTensors): tf.Tensor =>
-  tf.add(tf.mul(tf.clipByValue(tf.floor(tf.add(tf.div(tf.sub(x, p.min), p.scale), 0.5)), 0, 255), p.scale), p.min);
+/** `[1, 2]` bounds of an activation: a recorded `[min, max]`, or the tensor's own (tf.min/tf.max are exact on every engine). */
+export const activationBounds = (x: tf.Tensor, range?: tf.Tensor): tf.Tensor2D =>
+  tf.tidy(() => tf.reshape(range === undefined ? tf.stack([tf.min(x), tf.max(x)]) : range, [1, 2]) as tf.Tensor2D);
 
-/** Affine map of an activation tensor, from a recorded `[min, max]` or from the tensor itself. */
-export const activationAffine = (x: tf.Tensor, mode: QuantMode, range?: tf.Tensor): AffineTensors =>
-  range === undefined ? affine(tf.min(x), tf.max(x), mode) : affine(tf.slice(range, [0], [1]), tf.slice(range, [1], [1]), mode);
+/** Fake-quantized activations and the fake-quantized 0.0 that padded positions read (padding is 0.0 before quantization). */
+export const fakeQuantizeActivations = (x: tf.Tensor4D, mode: QuantMode, range?: tf.Tensor): { readonly xq: tf.Tensor4D; readonly pad: tf.Tensor } =>
+  tf.tidy(() => {
+    const bounds = activationBounds(x, range);
+    return { xq: fakeQuantize8(x, bounds, mode), pad: fakeQuantize8(tf.zeros([1]), bounds, mode) };
+  });
 
-/** Fake-quantized activations and the fake-quantized 0.0 that padded positions read. */
-export const fakeQuantizeActivations = (x: tf.Tensor4D, mode: QuantMode, range?: tf.Tensor): { readonly xq: tf.Tensor4D; readonly pad: tf.Tensor } => {
-  const p = activationAffine(x, mode, range);
-  return { xq: roundTrip(x, p) as tf.Tensor4D, pad: roundTrip(tf.zeros([1]), p) };
-};
+/** `[channels, 2]` bounds of a filter: one range per tensor, or per output channel (conv2d: last axis; depthwise: the last two). */
+export const weightBounds = (w: tf.Tensor4D, kind: ConvKind, perChannel: boolean): tf.Tensor2D =>
+  tf.tidy(() => {
+    const axes = perChannel ? (kind === 'conv2d' ? [0, 1, 2] : [0, 1]) : [0, 1, 2, 3];
+    const channels = perChannel ? (kind === 'conv2d' ? (w.shape[3] as number) : (w.shape[2] as number) * (w.shape[3] as number)) : 1;
+    return tf.stack([tf.reshape(tf.min(w, axes), [channels]), tf.reshape(tf.max(w, axes), [channels])], 1) as tf.Tensor2D;
+  });
 
-/** Fake-quantized weights, per tensor or per output channel (conv2d: last axis; depthwise: the last two). */
-export const fakeQuantizeWeights = (w: tf.Tensor4D, kind: ConvKind, mode: QuantMode, perChannel: boolean): tf.Tensor4D => {
-  const axes = perChannel ? (kind === 'conv2d' ? [0, 1, 2] : [0, 1]) : [0, 1, 2, 3];
-  return roundTrip(w, affine(tf.min(w, axes, true), tf.max(w, axes, true), mode)) as tf.Tensor4D;
-};
+/** Fake-quantized weights, per tensor or per output channel. */
+export const fakeQuantizeWeights = (w: tf.Tensor4D, kind: ConvKind, mode: QuantMode, perChannel: boolean): tf.Tensor4D =>
+  tf.tidy(() => fakeQuantize8(w, weightBounds(w, kind, perChannel), mode));

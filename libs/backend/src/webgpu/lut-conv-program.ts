@@ -2,7 +2,7 @@ import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { ConvGeometry } from '@approx-darts/approx-conv';
 import type { QuantMode } from '@approx-darts/quantization';
 import { lutLookupWgsl } from './lut-packing';
-import { affineWgsl } from './quantize-wgsl';
+import { affineWgsl, dequantizeWgsl, opaqueZeroDeclaration, opaqueZeroUniform } from './quantize-wgsl';
 
 /** The fields of a `ConvGeometry` these programs read; any ConvGeometry fits. */
 export type ConvWindow = Pick<
@@ -74,13 +74,14 @@ const outputWgsl = (spec: LutConvSpec): string =>
 `
     : `
   ${affineWgsl(spec.mode)}
+  ${dequantizeWgsl}
   fn activationPadCode() -> i32 { return quantizeCode(0.0, affineOf(xRange[0], xRange[1])); }
-  // y = sx sw SUM LUT + sx mw SUM qx + sw mx SUM qw + K mx mw  (x ~ sx qx + mx, w ~ sw qw + mw)
+  // SPEC.md step 7 of @approx-darts/quantization (x ~ sx qx + mx, w ~ sw qw + mw), bit for bit.
   fn writeOut(index : i32, oc : i32, acc : i32, sumX : i32, sumW : i32, terms : i32) {
     let px = affineOf(xRange[0], xRange[1]);
     let cw = min(oc, uniforms.wRangeShape.x - 1);
     let pw = affineOf(wRange[cw * 2], wRange[cw * 2 + 1]);
-    result[index] = px.x * pw.x * f32(acc) + px.x * pw.y * f32(sumX) + pw.x * px.y * f32(sumW) + f32(terms) * px.y * pw.y;
+    result[index] = dequantizeSum(px, pw, acc, sumX, sumW, terms);
   }
 `;
 
@@ -164,16 +165,16 @@ export const lutConvProgram = (g: ConvWindow, spec: LutConvSpec): WebGPUProgram 
     dispatch: flat ? [Math.ceil((pixels * g.outChannels) / lutWorkgroup), 1, 1] : [Math.ceil(pixels / lutWorkgroup), g.outChannels, 1],
     workgroupSize: [lutWorkgroup, 1, 1],
     size: flat,
-    uniforms: `strides : vec2<i32>, dilations : vec2<i32>, pads : vec2<i32>,${spec.output === 'accumulate' ? ' padCode : i32,' : ''}`,
+    uniforms: `strides : vec2<i32>, dilations : vec2<i32>, pads : vec2<i32>, ${spec.output === 'accumulate' ? 'padCode : i32,' : opaqueZeroDeclaration}`,
     shaderKey: `approxLutConv_${g.kind}_${spec.layout}_${spec.output}_${spec.mode}`,
     getUserCode: () => [lutLookupWgsl, termCodeWgsl(g.kind), outputWgsl(spec), flat ? packedMain : workgroupMain].join('\n'),
   };
 };
 
-/** The uniform values `lutConvProgram` declares, in order (`padCode` only for `accumulate`). */
+/** The uniform values `lutConvProgram` declares, in order (`padCode` for `accumulate`, the opaque 0 for `dequantize`). */
 export const lutConvUniforms = (g: ConvWindow, output: LutOutput, padCode = 0): { type: string; data: number[] }[] => [
   { type: 'int32', data: [g.strideHeight, g.strideWidth] },
   { type: 'int32', data: [g.dilationHeight, g.dilationWidth] },
   { type: 'int32', data: [g.padTop, g.padLeft] },
-  ...(output === 'accumulate' ? [{ type: 'int32', data: [padCode] }] : []),
+  output === 'accumulate' ? { type: 'int32', data: [padCode] } : opaqueZeroUniform,
 ];

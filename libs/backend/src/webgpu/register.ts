@@ -1,16 +1,17 @@
 import { registerKernel, unregisterKernel, getKernel } from '@tensorflow/tfjs-core';
 import { approxConv2DWebgpuConfig } from './approx-conv2d-webgpu';
 import { approxDepthwiseConv2DWebgpuConfig } from './approx-depthwise-conv2d-webgpu';
+import { fakeQuantizeWebgpuConfig } from './fake-quantize-webgpu';
 import type { LutLayout } from './lut-conv-program';
 import { avgPoolGradWebgpuConfig } from './avg-pool-grad-webgpu';
 
 /**
  * Registers our webgpu kernels: the WGSL `ApproxConv2D` / `ApproxDepthwiseConv2D` (re-registering switches the table
- * layout) and the kernels whose tfjs-webgpu semantics differ from the cpu engine's (`AvgPoolGrad`), replacing
- * tfjs's. Gradients are registered once per kernel name, engine-independently, by the kernels module.
+ * layout), `FakeQuantize8`, and the kernels whose tfjs-webgpu semantics differ from the cpu engine's (`AvgPoolGrad`),
+ * replacing tfjs's. Gradients are registered once per kernel name, engine-independently, by the kernels module.
  */
 export const registerWebgpuKernels = (layout: LutLayout = 'packed'): void => {
-  for (const config of [approxConv2DWebgpuConfig(layout), approxDepthwiseConv2DWebgpuConfig(layout), avgPoolGradWebgpuConfig]) {
+  for (const config of [approxConv2DWebgpuConfig(layout), approxDepthwiseConv2DWebgpuConfig(layout), fakeQuantizeWebgpuConfig, avgPoolGradWebgpuConfig]) {
     if (getKernel(config.kernelName, 'webgpu') !== undefined) unregisterKernel(config.kernelName, 'webgpu');
     registerKernel(config);
   }
