@@ -1,8 +1,10 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
+import { pipe } from 'fp-ts/function';
 import {
   CELL_TYPES,
   VOCABULARY,
+  exactOp,
   formatIssues,
   isApproximable,
   isNamedCanonically,
@@ -10,7 +12,10 @@ import {
   multiplierOf,
   multipliersOf,
   operationFromName,
+  runMultiplierOf,
+  withMultiplier,
   type CellOpSets,
+  type CellType,
   type Issue,
   type Operation,
 } from '@approx-darts/search-space';
@@ -64,4 +69,23 @@ export const genotypeOperations = (genotype: Genotype): E.Either<string, CellOpS
  * The op of one cell type by name (`sets` from `genotypeOperations`, which guarantees every used name is there).
  * @example operationNamed(DARTS_SPACE, 'normal', 'sep_conv_3x3')?.kind === 'sep_conv'
  */
-export const operationNamed = (sets: CellOpSets, cell: 'normal' | 'reduce', name: string): Operation | undefined => sets[cell].find((op) => op.name === name);
+export const operationNamed = (sets: CellOpSets, cell: CellType, name: string): Operation | undefined => sets[cell].find((op) => op.name === name);
+
+/**
+ * The genotype's ops as a run builds them: each looked up by cell type and name, bound to the table it runs on
+ * under the run's `multiplier` (`runMultiplierOf`: null = exact; a table goes to the ops its op sets bind, or to
+ * every approximable op when they bind none or it has none), exact otherwise. Undefined for a name the cell lacks.
+ * @example runOperations(DARTS_V2, 'mul8u_NGR').right('normal', 'sep_conv_3x3').multiplier === 'mul8u_NGR'
+ */
+export const runOperations = (genotype: Genotype, multiplier: string | null): E.Either<string, (cell: CellType, name: string) => Operation | undefined> =>
+  pipe(
+    genotypeOperations(genotype),
+    E.map((sets) => {
+      const tableOf = runMultiplierOf(sets, multiplier);
+      return (cell, name) => {
+        const op = operationNamed(sets, cell, name);
+        const table = op === undefined ? undefined : tableOf(op);
+        return op === undefined ? undefined : table === undefined ? exactOp(op) : withMultiplier(table)(op);
+      };
+    }),
+  );

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
-import { cellSlots, exactOp, reductionCellsOf, runMultiplierOf, withMultiplier, type CellSlot, type CellType, type Macro, type Operation } from '@approx-darts/search-space';
-import { genotypeOperations, operationNamed, type Genotype, type GenotypeCell } from '@approx-darts/genotype';
+import { pipe } from 'fp-ts/function';
+import { cellSlots, reductionCellsOf, type CellSlot, type CellType, type Macro, type Operation } from '@approx-darts/search-space';
+import { runOperations, type Genotype, type GenotypeCell } from '@approx-darts/genotype';
 import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, asAuxiliary, bn, conv, globalAvgPool, linear, pool, type Block } from './layers';
 import { factorizedReduce, operationBlock, reluConvBn } from './darts-blocks';
@@ -34,17 +35,14 @@ export interface PlanError {
 /** Looks up a genotype op of one cell type, bound to the table it runs on. */
 type OpOf = (cell: CellType, name: string) => E.Either<PlanError, Operation>;
 
-const runOperations = (genotype: Genotype, multiplier: string | null): E.Either<PlanError, OpOf> => {
-  const sets = genotypeOperations(genotype);
-  if (E.isLeft(sets)) return E.left({ message: sets.left.split('\n').join('; ') });
-  const tableOf = runMultiplierOf(sets.right, multiplier);
-  return E.right((cell, name) => {
-    const op = operationNamed(sets.right, cell, name);
-    if (op === undefined) return E.left({ message: `unknown operation '${name}'` });
-    const table = tableOf(op);
-    return E.right(table === undefined ? exactOp(op) : withMultiplier(table)(op));
-  });
-};
+const runOperationsOf = (genotype: Genotype, multiplier: string | null): E.Either<PlanError, OpOf> =>
+  pipe(
+    runOperations(genotype, multiplier),
+    E.bimap(
+      (problems) => ({ message: problems.split('\n').join('; ') }),
+      (opOf): OpOf => (cell, name) => E.fromNullable({ message: `unknown operation '${name}'` })(opOf(cell, name)),
+    ),
+  );
 
 const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, opOf: OpOf): E.Either<PlanError, Block> => {
   const path = `cells.${slot.index}`;
@@ -88,7 +86,7 @@ const auxiliaryHead = (input: Shape, classes: number): readonly Layer[] => {
  */
 export const evalNetworkPlan = (genotype: Genotype, opts: EvalNetworkOptions): E.Either<PlanError, NetworkPlan> => {
   const { channels, cells, classes = 10, auxiliary = false, multiplier = null, resolution = 32, stemMultiplier = 3 } = opts;
-  const opOf = runOperations(genotype, multiplier);
+  const opOf = runOperationsOf(genotype, multiplier);
   if (E.isLeft(opOf)) return opOf;
   const input: Shape = [3, resolution, resolution];
   const stem = conv('stem.conv', input, { kind: 'conv', outChannels: stemMultiplier * channels, kernel: 3, pad: 1 }, EXACT);

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import * as E from 'fp-ts/Either';
+import { decodeSearchSpace, isNamedCanonically, CELL_TYPES } from '@approx-darts/search-space';
+import {
+  decodeGenotypeJson,
+  derive,
+  genotypeIssues,
+  genotypeOperations,
+  genotypeToDot,
+  genotypeToJson,
+  parsePythonGenotype,
+  printPythonGenotype,
+  type Genotype,
+} from '@approx-darts/genotype';
+import { evalNetworkPlan, planTotals, searchNetworkPlan } from '@approx-darts/network-plan';
+import { buildEvalNetwork, buildSearchNetwork, countEvalParameters, countParameters, disposeParams } from '@approx-darts/backend';
+import { arbSpace, arbSpaceWithAlphas } from './random-space';
+
+// Property tests over search spaces composed with the combinators (./random-space.ts): every stage takes them.
+// Seeded, so a failure replays; fast-check prints the counterexample and its path.
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('random search spaces', () => {
+  test.prop([arbSpace], { seed: 2020, numRuns: 40 })('decode, and round-trip through JSON', (space) => {
+    expect(decodeSearchSpace(space)).toEqual(E.right(space));
+    expect(decodeSearchSpace(JSON.parse(JSON.stringify(space)))).toEqual(E.right(space));
+  });
+
+  test.prop([arbSpace], { seed: 2021, numRuns: 10 })('build a search network with the plan\'s parameter count, which maps a batch to logits', (space) => {
+    const net = buildSearchNetwork(space, { seed: 1 });
+    try {
+      expect(countParameters(net.store, 'weight')).toBe(planTotals(searchNetworkPlan(space)).params);
+      expect(net.alphas.normal.shape).toEqual([net.alphas.normal.shape[0], space.normal.length]);
+      const logits = tf.tidy(() => net.forward(tf.zeros([1, 8, 8, 3]) as tf.Tensor4D, 'train').shape);
+      expect(logits).toEqual([1, space.macro.classes]);
+    } finally {
+      disposeParams(net.store);
+    }
+  });
+});
+
+describe('genotypes derived from random spaces', () => {
+  test.prop([arbSpaceWithAlphas], { seed: 2022, numRuns: 40 })('are valid in their space and carry op sets exactly when names cannot rebuild them', ([space, alphas]) => {
+    const g = derive(space)(alphas);
+    expect(genotypeIssues(space)(g)).toEqual([]);
+    for (const cell of CELL_TYPES) for (const edges of g[cell].nodes) expect(edges).toHaveLength(space.topology.edgesPerNode);
+    const names = CELL_TYPES.flatMap((cell) => space[cell]);
+    if (!names.every(isNamedCanonically)) expect(g.ops).toEqual({ normal: space.normal, reduce: space.reduce });
+    // Whatever it carries, its names resolve to the space's ops, structure for structure.
+    const sets = genotypeOperations(g);
+    expect(E.isRight(sets)).toBe(true);
+    if (E.isRight(sets))
+      for (const cell of CELL_TYPES)
+        for (const op of sets.right[cell]) expect({ ...op, multiplier: undefined }).toEqual({ ...space[cell].find((o) => o.name === op.name), multiplier: undefined });
+  });
+
+  test.prop([arbSpaceWithAlphas], { seed: 2023, numRuns: 40 })('round-trip through the JSON, Python and Graphviz codecs', ([space, alphas]) => {
+    const g = derive(space)(alphas);
+    expect(decodeGenotypeJson(JSON.parse(JSON.stringify(genotypeToJson(g))))).toEqual(E.right(g));
+    // The Python string holds names only; everything else comes back.
+    const { ops: _ops, ...names } = g;
+    expect(parsePythonGenotype(printPythonGenotype(g))).toEqual(E.right(names));
+    // Graphviz is output only: read its edges back and compare.
+    const dot = genotypeToDot(g, space.topology.inputs);
+    const drawn = (cell: string): readonly string[] =>
+      [...dot.matchAll(new RegExp(`"${cell}_(\\d+)" -> "${cell}_(\\d+)" \\[label="([^"]+)"\\]`, 'g'))].map((m) => `${m[3]}(${m[1]})->${m[2]}`);
+    const kept = (g2: Genotype, cell: 'normal' | 'reduce'): readonly string[] =>
+      g2[cell].nodes.flatMap((edges, node) => edges.map((e) => `${e.op}(${e.input})->${node + space.topology.inputs}`));
+    for (const cell of CELL_TYPES) expect(drawn(cell)).toEqual(kept(g, cell));
+  });
+
+  test.prop([arbSpaceWithAlphas, fc.constantFrom(null, 'mul8u_NGR')], { seed: 2024, numRuns: 15 })(
+    'build an evaluation network with the plan\'s parameter count',
+    ([space, alphas], multiplier) => {
+      const g = derive(space)(alphas);
+      const plan = evalNetworkPlan(g, { ...space.macro, auxiliary: false, multiplier });
+      expect(E.isRight(plan)).toBe(true);
+      const net = buildEvalNetwork({ genotype: g, macro: space.macro, seed: 2, auxiliary: false, approx: null });
+      try {
+        if (E.isRight(plan)) expect(countEvalParameters(net)).toBe(planTotals(plan.right).params);
+      } finally {
+        disposeParams(net.store);
+      }
+    },
+  );
+});
