@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/Either';
@@ -16,14 +15,14 @@ import {
   type Genotype,
 } from '@approx-darts/genotype';
 import { evalNetworkPlan, planTotals, searchNetworkPlan } from '@approx-darts/network-plan';
-import { buildEvalNetwork, buildSearchNetwork, countEvalParameters, countParameters, disposeParams } from '@approx-darts/backend';
+import { buildEvalNetwork, buildSearchNetwork, countEvalParameters, countParameters, disposeParams, selectEngine } from '@approx-darts/backend';
 import { arbSpace, arbSpaceWithAlphas } from './random-space';
 
 // Property tests over search spaces composed with the combinators (./random-space.ts): every stage takes them.
 // Seeded, so a failure replays; fast-check prints the counterexample and its path.
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectEngine('cpu');
 });
 
 describe('random search spaces', () => {
