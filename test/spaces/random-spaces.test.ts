@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/Either';
-import { decodeSearchSpace, isNamedCanonically, CELL_TYPES } from '@approx-darts/search-space';
+import { bindMultiplier, convOp, DARTS_SPACE, decodeSearchSpace, dilConv, isNamedCanonically, multiplierOf, reductionCellsOf, sepConv, withMacro, withOpSets, CELL_TYPES, type SearchSpace } from '@approx-darts/search-space';
+import { exactTable } from '@approx-darts/multipliers';
 import {
   decodeGenotypeJson,
   derive,
@@ -41,6 +42,30 @@ describe('random search spaces', () => {
     } finally {
       disposeParams(net.store);
     }
+  });
+});
+
+describe('random search spaces on approximate convolutions', () => {
+  // Every op a space can bind (any odd kernel, any dilation, plain convs) through the approximate kernels, here on
+  // the exact table: logits are finite and the alphas get a gradient.
+  const binding = { table: exactTable(), quantization: 'asymmetric', perChannelWeights: false } as const;
+  const runs = (drawn: SearchSpace): void => {
+    const space = bindMultiplier('mul8u_1JFF')(drawn);
+    const net = buildSearchNetwork(space, { seed: 3, bindingOf: (op) => (multiplierOf(op) === undefined ? null : binding) });
+    try {
+      const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(net.forward(x, 'train'))) as tf.Scalar, [net.alphas.normal, net.alphas.reduce]);
+      expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+      // A one-cell network has only its reduction cell, so only the reduce alphas enter the loss.
+      expect(Object.keys(grads)).toHaveLength(reductionCellsOf(space.macro).length < space.macro.cells ? 2 : 1);
+      tf.dispose([x, value, ...Object.values(grads)]);
+    } finally {
+      disposeParams(net.store);
+    }
+  };
+  test.prop([arbSpace], { seed: 2025, numRuns: 6 })('run forward and backward', runs);
+  it('including 9x9 sep convs, dilation-3 7x7 dil convs and 5x5 plain convs', () => {
+    runs(withMacro({ cells: 2, channels: 2, reductions: [1] })(withOpSets({ normal: [sepConv(9), dilConv(7, 3)], reduce: [convOp(5), DARTS_SPACE.reduce[3]!] })(DARTS_SPACE)));
   });
 });
 
