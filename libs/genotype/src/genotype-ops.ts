@@ -3,6 +3,7 @@ import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
 import {
   CELL_TYPES,
+  DARTS_SPACE,
   VOCABULARY,
   exactOp,
   formatIssues,
@@ -18,8 +19,9 @@ import {
   type CellType,
   type Issue,
   type Operation,
+  type SearchSpace,
 } from '@approx-darts/search-space';
-import type { Genotype } from './genotype';
+import { edgesPerNodeOf, type Genotype } from './genotype';
 
 /**
  * The op sets a genotype derived from `sets` must carry, or undefined when its names say everything a network
@@ -88,4 +90,16 @@ export const runOperations = (genotype: Genotype, multiplier: string | null): E.
         return op === undefined ? undefined : table === undefined ? exactOp(op) : withMultiplier(table)(op);
       };
     }),
+  );
+
+/**
+ * The space a genotype implies on its own: its op sets (or the vocabulary's reading of its names), 2 inputs, its
+ * normal cell's node count and edges per node, DARTS's search macro. What `genotype show` checks a genotype against
+ * when no space is given, so a genotype of any space shows without it.
+ * @example impliedSpace(DARTS_V2).right.topology // { inputs: 2, nodes: 4, edgesPerNode: 2 }
+ */
+export const impliedSpace = (genotype: Genotype): E.Either<string, SearchSpace> =>
+  pipe(
+    genotypeOperations(genotype),
+    E.map((sets) => ({ ...DARTS_SPACE, ...sets, topology: { inputs: 2, nodes: genotype.normal.nodes.length, edgesPerNode: edgesPerNodeOf(genotype) } })),
   );
