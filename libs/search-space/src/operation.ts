@@ -115,5 +115,7 @@ export const operationProblems = (op: Operation): readonly (readonly [string, st
     problems.push(['kernel', `must be a positive odd integer, got ${op.kernel}`]);
   if (op.kind === 'dil_conv' && !isPositiveInt(op.dilation)) problems.push(['dilation', `must be a positive integer, got ${op.dilation}`]);
   if (isApproximable(op) && op.multiplier !== undefined && op.multiplier.trim() === '') problems.push(['multiplier', 'must not be empty']);
+  // A decoded file keeps keys its kind does not have: a multiplier there would be silently ignored.
+  if (!isApproximable(op) && 'multiplier' in op) problems.push(['multiplier', `is not allowed on a ${op.kind} op (only sep_conv, dil_conv and conv multiply)`]);
   return problems;
 };

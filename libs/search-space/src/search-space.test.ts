@@ -76,6 +76,7 @@ describe('invalid spaces are rejected with the failing path', () => {
     ['zero dilation', extendOps([dilConv(3, 0)])(DARTS_SPACE), 'normal[8].dilation must be a positive integer, got 0'],
     ['reduction out of range', withMacro({ reductions: [2, 8] })(DARTS_SPACE), 'macro.reductions[1] is out of range 0..7, got 8'],
     ['empty op set', restrictOps([], 'normal')(DARTS_SPACE), 'normal is an empty op set'],
+    ['multiplier on a pool', { ...DARTS_SPACE, reduce: [...DARTS_OP_SET.slice(0, 1), { ...DARTS_OP_SET[1], multiplier: 'mul8u_NGR' }] }, 'reduce[1].multiplier is not allowed on a pool op (only sep_conv, dil_conv and conv multiply)'],
     ['only none', restrictOps(['none'], 'reduce')(DARTS_SPACE), "reduce needs at least one operation other than 'none'"],
     ['wrong kind', { ...DARTS_SPACE, normal: [{ kind: 'conv_bn', name: 'x' }] }, "normal[0]: expected an object with kind 'none' | 'pool' | 'skip' | 'sep_conv' | 'dil_conv' | 'conv', got"],
     ['missing field', { normal: DARTS_OP_SET, reduce: DARTS_OP_SET, topology: DARTS_SPACE.topology }, 'macro: expected'],
