@@ -25,6 +25,8 @@ export default [
             { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:io'] },
             { sourceTag: 'scope:native', onlyDependOnLibsWithTags: ['scope:pure'] },
             { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:pure', 'scope:io', 'scope:native', 'scope:backend'] },
+            // The library entry point (libs/sdk) sits beside the app: it composes the backend for TypeScript users.
+            { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:pure', 'scope:io', 'scope:native', 'scope:backend'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:pure', 'scope:io', 'scope:native', 'scope:backend'] },
           ],
         },

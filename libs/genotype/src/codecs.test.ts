@@ -2,17 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
-import { DARTS_SPACE, PRIMITIVES } from '@approx-darts/search-space';
+import { DARTS_SPACE, PRIMITIVES, approxDartsSpace, bindMultiplier, extendOps, sepConv, withNodes, withoutOps } from '@approx-darts/search-space';
 import {
   DARTS_V1,
   DARTS_V2,
   builtinGenotype,
   decodeGenotypeJson,
+  derive,
+  genotypeOperations,
   genotypeToDot,
   genotypeToJson,
   parsePythonGenotype,
   printPythonGenotype,
   validateGenotype,
+  zeroAlphas,
   type Genotype,
   type GenotypeCell,
 } from './index';
@@ -145,5 +148,53 @@ describe('round trips', () => {
 
   test.prop([arbGenotype(3)])('Python genotype string with k = 3', (g) => {
     expect(parsePythonGenotype(printPythonGenotype(g), 3)).toEqual(E.right(g));
+  });
+});
+
+describe('op definitions a genotype carries', () => {
+  const custom = bindMultiplier('mul8u_NGR', { ops: ['sep_conv_5x5'] })(extendOps([sepConv(7)])(withoutOps(['max_pool_3x3', 'avg_pool_3x3'], 'normal')(withNodes(5)(DARTS_SPACE))));
+
+  it('DARTS and ApproxDARTS genotypes stay in the plain form; a partial approximation pattern or a non-canonical op is kept', () => {
+    expect(derive(DARTS_SPACE)(zeroAlphas(DARTS_SPACE)).ops).toBeUndefined();
+    expect(derive(approxDartsSpace('mul8u_NGR'))(zeroAlphas(DARTS_SPACE)).ops).toBeUndefined();
+    expect(derive(custom)(zeroAlphas(custom)).ops).toEqual({ normal: custom.normal, reduce: custom.reduce });
+    const renamed = { ...DARTS_SPACE, normal: DARTS_SPACE.normal.map((o) => (o.name === 'sep_conv_3x3' ? { ...o, name: 'sep3' } : o)) };
+    expect(derive(renamed)(zeroAlphas(renamed)).ops?.normal).toEqual(renamed.normal);
+  });
+
+  it('names resolve through the ops, else through the vocabulary; names neither defines are reported with their path', () => {
+    const g = derive(custom)(zeroAlphas(custom));
+    expect(E.isRight(genotypeOperations(g)) && genotypeOperations(g)).toEqual(E.right(g.ops));
+    const vocab = genotypeOperations(DARTS_V1);
+    expect(E.isRight(vocab) && vocab.right.normal.map((o) => o.name)).toEqual(['sep_conv_3x3', 'skip_connect']);
+    const named: Genotype = { ...DARTS_V2, normal: { ...DARTS_V2.normal, nodes: [[{ op: 'sep3', input: 0 }, { op: 'conv_7x1_1x7', input: 1 }], ...DARTS_V2.normal.nodes.slice(1)] } };
+    const r = genotypeOperations(named);
+    expect(E.isLeft(r) && r.left.split('\n')).toEqual([
+      "normal.nodes[0][0].op 'sep3' is not a name the vocabulary reads (none, skip_connect, max_pool_KxK, avg_pool_KxK, sep_conv_KxK, dil_conv_KxK[_dD], conv_KxK) and the genotype carries no ops",
+      "normal.nodes[0][1].op 'conv_7x1_1x7' is not a name the vocabulary reads (none, skip_connect, max_pool_KxK, avg_pool_KxK, sep_conv_KxK, dil_conv_KxK[_dD], conv_KxK) and the genotype carries no ops",
+    ]);
+    const withOps = genotypeOperations({ ...named, ops: DARTS_SPACE });
+    expect(E.isLeft(withOps) && withOps.left).toContain("normal.nodes[0][0].op 'sep3' is not an operation of the genotype's ops.normal");
+  });
+
+  it('the JSON form keeps them, checks them, and refuses edges naming an op they lack', () => {
+    const g = derive(custom)(zeroAlphas(custom));
+    const json = JSON.parse(JSON.stringify(genotypeToJson(g))) as Record<string, unknown>;
+    expect(decodeGenotypeJson(json)).toEqual(E.right(g));
+    const ops = json['ops'] as { normal: unknown[]; reduce: unknown[] };
+    expect(decodeGenotypeJson({ ...json, ops: { ...ops, normal: ops.normal.map((o, i) => (i === 4 ? { ...(o as object), kernel: 4 } : o)) } })).toEqual(
+      E.left('ops.normal[4].kernel must be a positive odd integer, got 4'),
+    );
+    const missing = decodeGenotypeJson({ ...json, ops: { ...ops, reduce: ops.reduce.filter((o) => (o as { name: string }).name !== 'max_pool_3x3') } });
+    expect(E.isLeft(missing) && missing.left).toMatch(/^reduce\[\d+\] 'max_pool_3x3' is not an operation of ops\.reduce$/m);
+  });
+
+  it('the Python string writes edges_per_node when it is not 2, and no ops', () => {
+    const oneEdge = derive({ ...custom, topology: { ...custom.topology, edgesPerNode: 1 } })(zeroAlphas(custom));
+    const text = printPythonGenotype(oneEdge);
+    expect(text).toMatch(/reduce_concat=\[2, 3, 4, 5, 6\], edges_per_node=1\)$/);
+    const { ops: _ops, ...names } = oneEdge;
+    expect(parsePythonGenotype(text)).toEqual(E.right(names));
+    expect(parsePythonGenotype(text.replace('edges_per_node=1', "edges_per_node='x'"))).toEqual(E.left('edges_per_node must be a positive integer'));
   });
 });

@@ -1,6 +1,7 @@
 import { concatOf, edgesOf, type OpSet, type SearchSpace, type Topology } from '@approx-darts/search-space';
 import type { Alphas } from './alphas';
 import type { GenotypeCell, Genotype } from './genotype';
+import { opSetsToKeep } from './genotype-ops';
 import { softmax } from './softmax';
 
 interface Candidate {
@@ -41,12 +42,14 @@ export const deriveCell = (ops: OpSet, topology: Topology, rows: readonly (reado
 };
 
 /**
- * Derives the genotype of a search space from its alphas (decode them with `decodeAlphas(space)` first).
+ * Derives the genotype of a search space from its alphas (decode them with `decodeAlphas(space)` first). The
+ * genotype carries the space's op sets when its op names alone could not rebuild them (`opSetsToKeep`).
  * @example derive(DARTS_SPACE)(zeroAlphas(DARTS_SPACE)).normal.concat // [2, 3, 4, 5]
  */
 export const derive =
   (space: SearchSpace) =>
-  (alphas: Alphas): Genotype => ({
-    normal: deriveCell(space.normal, space.topology, alphas.normal),
-    reduce: deriveCell(space.reduce, space.topology, alphas.reduce),
-  });
+  (alphas: Alphas): Genotype => {
+    const cells = { normal: deriveCell(space.normal, space.topology, alphas.normal), reduce: deriveCell(space.reduce, space.topology, alphas.reduce) };
+    const ops = opSetsToKeep(space);
+    return ops === undefined ? cells : { ...cells, ops };
+  };

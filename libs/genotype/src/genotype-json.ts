@@ -1,7 +1,7 @@
 import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { formatDecodeErrors } from '@approx-darts/search-space';
+import { CellOpSets, formatDecodeErrors } from '@approx-darts/search-space';
 import { Genotype, edgesPerNodeOf, flattenCell, groupEdges, type GenotypeCell } from './genotype';
 
 /** One edge in the flat DARTS form: `[op, input]`. */
@@ -9,7 +9,7 @@ export const FlatEdge = t.tuple([t.string, t.number]);
 
 /**
  * The canonical JSON form of a genotype, flat as DARTS publishes it; edges are grouped `edges_per_node` per node
- * (2 when absent).
+ * (2 when absent); `ops`, when present, defines every op name the cells use (see `Genotype`).
  */
 export const GenotypeJson = t.intersection([
   t.type({
@@ -18,7 +18,7 @@ export const GenotypeJson = t.intersection([
     reduce: t.readonlyArray(FlatEdge),
     reduce_concat: t.readonlyArray(t.number),
   }),
-  t.partial({ edges_per_node: t.number }),
+  t.partial({ edges_per_node: t.number, ops: CellOpSets }),
 ]);
 export type GenotypeJson = t.TypeOf<typeof GenotypeJson>;
 
@@ -51,13 +51,25 @@ export const GenotypeFromJson = new t.Type<Genotype, GenotypeJson, unknown>(
         const uneven = (['normal', 'reduce'] as const).find((cell) => flat[cell].length % k !== 0);
         if (uneven !== undefined)
           return t.failure(u, [...c, { key: uneven, type: t.unknown, actual: flat[uneven] }], `has ${flat[uneven].length} edges, not a multiple of ${k} per node`);
-        return t.success({ normal: cellFromFlat(flat.normal, flat.normal_concat, k), reduce: cellFromFlat(flat.reduce, flat.reduce_concat, k) });
+        const { ops } = flat;
+        const undefinedOp = ops === undefined ? [] : (['normal', 'reduce'] as const).flatMap((cell) => flat[cell].flatMap(([op], i) => (ops[cell].some((o) => o.name === op) ? [] : [{ cell, i, op }])));
+        if (undefinedOp.length > 0)
+          return t.failures(
+            undefinedOp.map(({ cell, i, op }) => ({
+              value: op,
+              message: `'${op}' is not an operation of ops.${cell}`,
+              context: [...c, { key: cell, type: t.unknown, actual: undefined }, { key: String(i), type: t.unknown, actual: undefined }],
+            })),
+          );
+        const cells = { normal: cellFromFlat(flat.normal, flat.normal_concat, k), reduce: cellFromFlat(flat.reduce, flat.reduce_concat, k) };
+        return t.success(ops === undefined ? cells : { ...cells, ops });
       }),
     ),
   (g) => {
     const k = edgesPerNodeOf(g);
     const flat = { normal: cellToFlat(g.normal), normal_concat: g.normal.concat, reduce: cellToFlat(g.reduce), reduce_concat: g.reduce.concat };
-    return k === DEFAULT_EDGES_PER_NODE ? flat : { ...flat, edges_per_node: k };
+    const withK = k === DEFAULT_EDGES_PER_NODE ? flat : { ...flat, edges_per_node: k };
+    return g.ops === undefined ? withK : { ...withK, ops: g.ops };
   },
 );
 

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { CellOpSets } from '@approx-darts/search-space';
 
 /** One kept edge of a derived cell: the operation (by name) applied to state `input`. */
 export const GenotypeEdge = t.readonly(t.type({ op: t.string, input: t.number }));
@@ -8,8 +9,12 @@ export type GenotypeEdge = t.TypeOf<typeof GenotypeEdge>;
 export const GenotypeCell = t.readonly(t.type({ nodes: t.readonlyArray(t.readonlyArray(GenotypeEdge)), concat: t.readonlyArray(t.number) }));
 export type GenotypeCell = t.TypeOf<typeof GenotypeCell>;
 
-/** A genotype: the derived normal and reduction cells. */
-export const Genotype = t.readonly(t.type({ normal: GenotypeCell, reduce: GenotypeCell }));
+/**
+ * A genotype: the derived normal and reduction cells. `ops` holds the op sets of the space it was derived from, so
+ * that its op names can be built: absent, a name is read by the vocabulary (`operationFromName`), as DARTS's
+ * published genotypes are. `derive` keeps them only when names alone would lose something (see `opSetsToKeep`).
+ */
+export const Genotype = t.readonly(t.intersection([t.type({ normal: GenotypeCell, reduce: GenotypeCell }), t.partial({ ops: CellOpSets })]));
 export type Genotype = t.TypeOf<typeof Genotype>;
 
 /**

@@ -1,6 +1,7 @@
 export * from './genotype';
 export * from './alphas';
 export * from './softmax';
+export * from './genotype-ops';
 export * from './derive';
 export * from './validate';
 export * from './genotype-json';

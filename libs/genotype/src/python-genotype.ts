@@ -1,6 +1,6 @@
 import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
-import { groupEdges, flattenCell, type Genotype, type GenotypeCell, type GenotypeEdge } from './genotype';
+import { edgesPerNodeOf, groupEdges, flattenCell, type Genotype, type GenotypeCell, type GenotypeEdge } from './genotype';
 
 // The subset of Python literals a DARTS genotype string uses: calls with keyword arguments, lists, tuples,
 // quoted strings and integers. Parsed into a tiny syntax tree first, then interpreted.
@@ -108,7 +108,8 @@ const cellOf = (kwargs: ReadonlyMap<string, Value>, cell: 'normal' | 'reduce', k
 
 /**
  * Parses the DARTS Python genotype string (the first `Genotype(...)` in the text, so `DARTS_V2 = Genotype(...)`
- * works too); concat may be a list or `range(2, 6)`. `edgesPerNode` groups the flat edge lists (DARTS: 2).
+ * works too); concat may be a list or `range(2, 6)`. The flat edge lists are grouped `edges_per_node=` per node
+ * when the string says so (as `printPythonGenotype` writes it for k != 2), else `edgesPerNode` (DARTS: 2).
  * @example parsePythonGenotype("Genotype(normal=[('skip_connect', 0), ('skip_connect', 1)], normal_concat=range(2, 3), reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1)], reduce_concat=[2])")
  *   // right({ normal: { nodes: [[{ op: 'skip_connect', input: 0 }, { op: 'skip_connect', input: 1 }]], concat: [2] }, ... })
  */
@@ -121,22 +122,27 @@ export const parsePythonGenotype = (text: string, edgesPerNode: number = 2): E.E
       (e) => (e instanceof ParseFailure ? e.message : String(e)),
     ),
     E.chain((v) => (v.kind === 'call' ? E.right(v.kwargs) : E.left('expected Genotype(...)'))),
-    E.chain((kwargs) =>
-      pipe(
-        E.Do,
-        E.apS('normal', cellOf(kwargs, 'normal', edgesPerNode)),
-        E.apS('reduce', cellOf(kwargs, 'reduce', edgesPerNode)),
-      ),
-    ),
+    E.chain((kwargs) => {
+      const k = kwargs.get('edges_per_node');
+      if (k !== undefined && (k.kind !== 'int' || k.value < 1)) return E.left('edges_per_node must be a positive integer');
+      const perNode = k?.kind === 'int' ? k.value : edgesPerNode;
+      return pipe(E.Do, E.apS('normal', cellOf(kwargs, 'normal', perNode)), E.apS('reduce', cellOf(kwargs, 'reduce', perNode)));
+    }),
   );
 };
 
 const edgesToPython = (cell: GenotypeCell): string => `[${flattenCell(cell).map((e) => `('${e.op}', ${e.input})`).join(', ')}]`;
 
 /**
- * Prints a genotype as DARTS's Python repr, with concat as lists; `parsePythonGenotype` reads it back.
+ * Prints a genotype as DARTS's Python repr, with concat as lists, and `edges_per_node=k` after them when k is not
+ * DARTS's 2; `parsePythonGenotype` reads it back. The string has op names only: a genotype's `ops` are not written
+ * (its JSON form keeps them).
  * @example printPythonGenotype(DARTS_V2).startsWith("Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1)") === true
  */
-export const printPythonGenotype = (g: Genotype): string =>
-  `Genotype(normal=${edgesToPython(g.normal)}, normal_concat=[${g.normal.concat.join(', ')}], ` +
-  `reduce=${edgesToPython(g.reduce)}, reduce_concat=[${g.reduce.concat.join(', ')}])`;
+export const printPythonGenotype = (g: Genotype): string => {
+  const k = edgesPerNodeOf(g);
+  return (
+    `Genotype(normal=${edgesToPython(g.normal)}, normal_concat=[${g.normal.concat.join(', ')}], ` +
+    `reduce=${edgesToPython(g.reduce)}, reduce_concat=[${g.reduce.concat.join(', ')}]${k === 2 ? '' : `, edges_per_node=${k}`})`
+  );
+};

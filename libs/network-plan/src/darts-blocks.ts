@@ -1,4 +1,4 @@
-import { isApproximable, multiplierOf, type Operation } from '@approx-darts/search-space';
+import { multiplierOf, type Operation } from '@approx-darts/search-space';
 import type { Shape } from './layer';
 import { bn, conv, pool, type Block } from './layers';
 
@@ -10,12 +10,20 @@ export interface BlockMode {
   readonly bnAfterPool: boolean;
 }
 
+/** A ReLU-conv-BN's kernel, stride and arithmetic; the default is the 1x1 exact preprocessing of a cell input. */
+export interface ConvBnSpec {
+  readonly kernel?: number;
+  readonly stride?: number;
+  readonly multiplier?: string | null;
+}
+
 /**
- * ReLU, 1x1 conv, BN: the preprocessing of a cell input (exact arithmetic).
+ * ReLU, k x k conv ('same' padding), BN: the preprocessing of a cell input (1x1, exact) and the plain `conv` op.
  * @example reluConvBn('pre', [48, 32, 32], 16, true).output // [16, 32, 32]
  */
-export const reluConvBn = (path: string, input: Shape, outChannels: number, affine: boolean): Block => {
-  const c = conv(`${path}.conv`, input, { kind: 'conv', outChannels, kernel: 1 }, EXACT);
+export const reluConvBn = (path: string, input: Shape, outChannels: number, affine: boolean, spec: ConvBnSpec = {}): Block => {
+  const { kernel = 1, stride = 1, multiplier = null } = spec;
+  const c = conv(`${path}.conv`, input, { kind: 'conv', outChannels, kernel, stride, pad: Math.floor(kernel / 2) }, { multiplier });
   return { layers: [c, bn(`${path}.bn`, c.output, affine)], output: c.output };
 };
 
@@ -54,7 +62,7 @@ const depthwisePointwise = (
 };
 
 /**
- * The layers of one DARTS operation applied to `input` with the given stride (DESIGN §4).
+ * The layers of one operation applied to `input` with the given stride (DESIGN §4), on the op's multiplier.
  * `none` and the identity skip do no arithmetic and give no layers; a stride-2 skip is a FactorizedReduce.
  * @example operationBlock('e', { kind: 'sep_conv', name: 'sep_conv_3x3', kernel: 3 }, [16, 32, 32], 1, { affine: true, bnAfterPool: false }).layers.length === 6
  */
@@ -70,9 +78,11 @@ export const operationBlock = (path: string, op: Operation, input: Shape, stride
       const pl = pool(`${p}.pool`, input, op.pool, op.kernel, stride, Math.floor(op.kernel / 2));
       return { layers: mode.bnAfterPool ? [pl, bn(`${p}.bn`, pl.output, false)] : [pl], output: pl.output };
     }
+    case 'conv':
+      return reluConvBn(`${p}.0`, input, input[0], mode.affine, { kernel: op.kernel, stride, multiplier: multiplierOf(op) ?? null });
     case 'sep_conv':
     case 'dil_conv': {
-      const spec = { kernel: op.kernel, multiplier: isApproximable(op) ? (multiplierOf(op) ?? null) : null };
+      const spec = { kernel: op.kernel, multiplier: multiplierOf(op) ?? null };
       if (op.kind === 'dil_conv') return depthwisePointwise(`${p}.0`, input, spec, stride, op.dilation, mode.affine);
       const first = depthwisePointwise(`${p}.0`, input, spec, stride, 1, mode.affine);
       const second = depthwisePointwise(`${p}.1`, first.output, spec, 1, 1, mode.affine);

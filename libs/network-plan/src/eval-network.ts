@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
-import { cellSlots, DARTS_OPERATIONS, isApproximable, PrimitiveName, reductionCellsOf, type CellSlot, type Macro, type Operation } from '@approx-darts/search-space';
-import type { Genotype, GenotypeCell } from '@approx-darts/genotype';
+import { pipe } from 'fp-ts/function';
+import { cellSlots, reductionCellsOf, type CellSlot, type CellType, type Macro, type Operation } from '@approx-darts/search-space';
+import { runOperations, type Genotype, type GenotypeCell } from '@approx-darts/genotype';
 import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, asAuxiliary, bn, conv, globalAvgPool, linear, pool, type Block } from './layers';
 import { factorizedReduce, operationBlock, reluConvBn } from './darts-blocks';
@@ -17,7 +18,10 @@ export interface EvalNetworkOptions {
   readonly cells: number;
   readonly classes?: number;
   readonly auxiliary?: boolean;
-  /** Multiplier of every sep/dil conv (null or absent: exact float). */
+  /**
+   * The run's multiplier (null or absent: exact float): on the ops the genotype's op sets bind, or on every
+   * approximable op when they bind none or the genotype has no op sets (`runMultiplierOf`).
+   */
   readonly multiplier?: string | null;
   readonly resolution?: number;
   readonly stemMultiplier?: number;
@@ -28,13 +32,19 @@ export interface PlanError {
   readonly message: string;
 }
 
-const resolveOp = (name: string, multiplier: string | null): E.Either<PlanError, Operation> => {
-  if (!PrimitiveName.is(name)) return E.left({ message: `unknown operation '${name}' (expected one of ${Object.keys(DARTS_OPERATIONS).join(', ')})` });
-  const op = DARTS_OPERATIONS[name];
-  return E.right(multiplier !== null && isApproximable(op) ? { ...op, multiplier } : op);
-};
+/** Looks up a genotype op of one cell type, bound to the table it runs on. */
+type OpOf = (cell: CellType, name: string) => E.Either<PlanError, Operation>;
 
-const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, multiplier: string | null): E.Either<PlanError, Block> => {
+const runOperationsOf = (genotype: Genotype, multiplier: string | null): E.Either<PlanError, OpOf> =>
+  pipe(
+    runOperations(genotype, multiplier),
+    E.bimap(
+      (problems) => ({ message: problems.split('\n').join('; ') }),
+      (opOf): OpOf => (cell, name) => E.fromNullable({ message: `unknown operation '${name}'` })(opOf(cell, name)),
+    ),
+  );
+
+const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, opOf: OpOf): E.Either<PlanError, Block> => {
   const path = `cells.${slot.index}`;
   const pre0 = slot.reductionPrev ? factorizedReduce(`${path}.preprocess0`, s0, slot.c, true) : reluConvBn(`${path}.preprocess0`, s0, slot.c, true);
   const pre1 = reluConvBn(`${path}.preprocess1`, s1, slot.c, true);
@@ -45,7 +55,7 @@ const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, mult
     for (const [k, edge] of edges.entries()) {
       const input = states[edge.input];
       if (!input) return E.left({ message: `${path} node ${n}: edge from state ${edge.input}, which does not exist yet` });
-      const op = resolveOp(edge.op, multiplier);
+      const op = opOf(slot.reduction ? 'reduce' : 'normal', edge.op);
       if (E.isLeft(op)) return op;
       const block = operationBlock(`${path}.node${n + CELL_INPUTS}.edge${k}`, op.right, input, slot.reduction && edge.input < CELL_INPUTS ? 2 : 1, EVAL_MODE);
       layers.push(...block.layers);
@@ -76,6 +86,8 @@ const auxiliaryHead = (input: Shape, classes: number): readonly Layer[] => {
  */
 export const evalNetworkPlan = (genotype: Genotype, opts: EvalNetworkOptions): E.Either<PlanError, NetworkPlan> => {
   const { channels, cells, classes = 10, auxiliary = false, multiplier = null, resolution = 32, stemMultiplier = 3 } = opts;
+  const opOf = runOperationsOf(genotype, multiplier);
+  if (E.isLeft(opOf)) return opOf;
   const input: Shape = [3, resolution, resolution];
   const stem = conv('stem.conv', input, { kind: 'conv', outChannels: stemMultiplier * channels, kernel: 3, pad: 1 }, EXACT);
   const layers: Layer[] = [stem, bn('stem.bn', stem.output, true)];
@@ -85,7 +97,7 @@ export const evalNetworkPlan = (genotype: Genotype, opts: EvalNetworkOptions): E
   let [s0, s1] = [stem.output, stem.output];
   // Each cell's output width is its own concat (DARTS's cell.multiplier), so normal and reduce may differ.
   for (const slot of cellSlots(macro, { normal: genotype.normal.concat.length, reduce: genotype.reduce.concat.length })) {
-    const cell = evalCell(slot.reduction ? genotype.reduce : genotype.normal, slot, s0, s1, multiplier);
+    const cell = evalCell(slot.reduction ? genotype.reduce : genotype.normal, slot, s0, s1, opOf.right);
     if (E.isLeft(cell)) return cell;
     layers.push(...cell.right.layers);
     [s0, s1] = [s1, cell.right.output];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/Either';
-import { DARTS_OPERATIONS, DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
-import { DARTS_V1, DARTS_V2, type Genotype } from '@approx-darts/genotype';
+import { DARTS_OPERATIONS, DARTS_SPACE, bindMultiplier, convOp, extendOps, sepConv, type SearchSpace } from '@approx-darts/search-space';
+import { DARTS_V1, DARTS_V2, derive, zeroAlphas, type Genotype } from '@approx-darts/genotype';
 import { evalNetworkPlan, planTotals, searchNetworkPlan, type NetworkPlan } from './index';
 
 const build = (g: Genotype, channels: number, cells: number, more: { auxiliary?: boolean; multiplier?: string } = {}): NetworkPlan =>
@@ -100,5 +100,44 @@ describe('evaluation network plan', () => {
       const g: Genotype = { ...DARTS_V2, normal: { ...DARTS_V2.normal, nodes: DARTS_V2.normal.nodes.map((n) => n.map((e) => ({ ...e, op: name }))) } };
       expect(E.isRight(evalNetworkPlan(g, { channels: 8, cells: 5 })), name).toBe(true);
     }
+  });
+});
+
+describe('ops beyond the DARTS eight, and per-op approximation', () => {
+  // DARTS_V1 with the first edge of normal node `node` replaced by `op` (cells = 3: only cell 0 is normal, at C channels).
+  const swap = (op: string, node = 0): Genotype => ({
+    ...DARTS_V1,
+    normal: { ...DARTS_V1.normal, nodes: DARTS_V1.normal.nodes.map((n, i) => (i === node ? [{ op, input: 1 }, n[1]!] : n)) },
+  });
+  const params = (g: Genotype, channels: number): number => planTotals(build(g, channels, 3)).params;
+
+  test.prop([fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 4 })], { numRuns: 12, seed: 7 })(
+    'a k x k ReLU-conv-BN adds C*C*k*k + 2C, a 7x7-and-up sep_conv its formula',
+    (c2, half) => {
+      const channels = 2 * c2;
+      const k = 2 * half + 1;
+      const base = params(swap('skip_connect'), channels);
+      expect(params(swap(`conv_${k}x${k}`), channels) - base).toBe(channels * channels * k * k + 2 * channels);
+      expect(params(swap(`sep_conv_${k + 4}x${k + 4}`), channels) - base).toBe(2 * (channels * (k + 4) ** 2 + channels * channels + 2 * channels));
+    },
+  );
+
+  it('approximates the ops the genotype\'s op sets bind, on the run\'s table; names alone mean every approximable op', () => {
+    const space = bindMultiplier('mul8u_2AC', { ops: ['sep_conv_5x5', 'conv_3x3'] })(extendOps([convOp(3), sepConv(7)])(DARTS_SPACE));
+    // Alphas that keep sep_conv_5x5 on every edge of the normal cell and max_pool in the reduce cell.
+    const alphas = zeroAlphas(space);
+    const keep = (ops: SearchSpace['normal'], name: string) => alphas.normal.map(() => ops.map((o) => (o.name === name ? 1 : 0)));
+    const g = derive(space)({ normal: keep(space.normal, 'sep_conv_5x5'), reduce: keep(space.reduce, 'conv_3x3') });
+    expect(g.ops).toBeDefined();
+    const plan = build(g, 8, 5, { multiplier: 'mul8u_NGR' });
+    const approx = plan.layers.filter((l) => l.approximate);
+    expect(approx.length).toBeGreaterThan(0);
+    expect(approx.every((l) => /\.(sep_conv_5x5\.\d\.(depthwise|pointwise)|conv_3x3\.0\.conv)$/.test(l.path) && l.multiplier === 'mul8u_NGR')).toBe(true);
+    expect(build(g, 8, 5).layers.some((l) => l.approximate)).toBe(false);
+    // Without its op sets the same names fall back to ApproxDARTS: every approximable op is approximate.
+    const { ops: _ops, ...names } = g;
+    expect(build(names, 8, 5, { multiplier: 'mul8u_NGR' }).layers.filter((l) => l.approximate).length).toBe(approx.length);
+    const plain = extendOps([convOp(3)])(DARTS_SPACE);
+    expect(derive(plain)(zeroAlphas(plain)).ops).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { CELL_TYPES, DARTS_SPACE, type CellType, type OpSet, type SearchSpace } from './search-space';
+import { CELL_TYPES, DARTS_SPACE, type CellOpSets, type CellType, type OpSet, type SearchSpace } from './search-space';
 import { exactOp, withMultiplier, type Operation } from './operation';
 import type { Macro } from './macro';
 
@@ -91,9 +91,9 @@ export const unbindMultipliers = (space: SearchSpace): SearchSpace => mapOpSets(
 export const approxDartsSpace = (multiplier: string): SearchSpace => bindMultiplier(multiplier)(DARTS_SPACE);
 
 /**
- * The distinct multipliers a space uses (for loading tables once).
+ * The distinct multipliers a space (or a genotype's op sets) binds, for loading tables once.
  * @example multipliersOf(approxDartsSpace('mul8u_2AC')) // ['mul8u_2AC']
  */
-export const multipliersOf = (space: SearchSpace): readonly string[] => [
-  ...new Set(CELL_TYPES.flatMap((cell) => space[cell].flatMap((op) => ('multiplier' in op && op.multiplier !== undefined ? [op.multiplier] : [])))),
+export const multipliersOf = (sets: CellOpSets): readonly string[] => [
+  ...new Set(CELL_TYPES.flatMap((cell) => sets[cell].flatMap((op) => ('multiplier' in op && op.multiplier !== undefined ? [op.multiplier] : [])))),
 ];

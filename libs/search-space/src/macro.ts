@@ -22,10 +22,11 @@ export const PAPER_EVAL_MACRO: Macro = { cells: 20, channels: 32, stemMultiplier
 export const DARTS_EVAL_MACRO: Macro = { cells: 20, channels: 36, stemMultiplier: 3, classes: 10 };
 
 /**
- * Positions of the reduction cells: at 1/3 and 2/3 of the depth (integer division, as DARTS does).
+ * Positions of the reduction cells: at 1/3 and 2/3 of the depth (integer division, as DARTS does). A one-cell
+ * network has one reduction (DARTS's `i in [0, 0]`), not the same cell twice.
  * @example reductionPositions(8) // [2, 5]
  */
-export const reductionPositions = (cells: number): readonly number[] => [Math.floor(cells / 3), Math.floor((2 * cells) / 3)];
+export const reductionPositions = (cells: number): readonly number[] => [...new Set([Math.floor(cells / 3), Math.floor((2 * cells) / 3)])];
 
 /**
  * The reduction cells of a macro: its explicit `reductions`, else the DARTS positions. Network builders use this.

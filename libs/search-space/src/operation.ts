@@ -3,7 +3,8 @@ import * as t from 'io-ts';
 /**
  * An operation of the search space as data. The kind fixes the structure (DESIGN §4); the rest parameterizes it.
  * `multiplier` binds an approximate multiplier (a table name such as `mul8u_NGR`) to an approximable op;
- * absent means exact float arithmetic.
+ * absent means exact float arithmetic. Each kind is built once in `libs/network-plan/src/darts-blocks.ts` and
+ * once in `libs/backend/src/network/operations.ts`.
  */
 export const NoneOp = t.readonly(t.type({ kind: t.literal('none'), name: t.string }));
 export const PoolOp = t.readonly(t.type({ kind: t.literal('pool'), name: t.string, pool: t.keyof({ max: null, avg: null }), kernel: t.number }));
@@ -17,15 +18,19 @@ export const DilConvOp = t.readonly(
     t.partial({ multiplier: t.string }),
   ]),
 );
-export const Operation = t.union([NoneOp, PoolOp, SkipOp, SepConvOp, DilConvOp]);
+/** ReLU, k x k convolution (C to C channels), BN: the plain conv block of many DARTS follow-ups. */
+export const ConvOp = t.readonly(
+  t.intersection([t.type({ kind: t.literal('conv'), name: t.string, kernel: t.number }), t.partial({ multiplier: t.string })]),
+);
+export const Operation = t.union([NoneOp, PoolOp, SkipOp, SepConvOp, DilConvOp, ConvOp]);
 export type Operation = t.TypeOf<typeof Operation>;
-export type ApproximableOperation = t.TypeOf<typeof SepConvOp> | t.TypeOf<typeof DilConvOp>;
+export type ApproximableOperation = t.TypeOf<typeof SepConvOp> | t.TypeOf<typeof DilConvOp> | t.TypeOf<typeof ConvOp>;
 
 /**
- * Whether an op's convolutions may run on an approximate multiplier (ApproxDARTS: sep and dil convs).
+ * Whether an op's convolutions may run on an approximate multiplier: sep and dil convs (ApproxDARTS) and the plain conv.
  * @example isApproximable({ kind: 'skip', name: 'skip_connect' }) === false
  */
-export const isApproximable = (op: Operation): op is ApproximableOperation => op.kind === 'sep_conv' || op.kind === 'dil_conv';
+export const isApproximable = (op: Operation): op is ApproximableOperation => op.kind === 'sep_conv' || op.kind === 'dil_conv' || op.kind === 'conv';
 
 /**
  * Whether an op has no trainable weights (none, pools, identity skip; a stride-2 skip is a FactorizedReduce and does).
@@ -64,6 +69,12 @@ export const dilConv = (kernel: number, dilation: number = 2): Operation => ({
 });
 
 /**
+ * A plain ReLU-conv-BN op of k x k, named `conv_KxK`.
+ * @example convOp(3).name === 'conv_3x3'
+ */
+export const convOp = (kernel: number): Operation => ({ kind: 'conv', name: `conv_${kernel}x${kernel}`, kernel });
+
+/**
  * A pooling op named as DARTS names it.
  * @example poolOp('avg', 5).name === 'avg_pool_5x5'
  */
@@ -100,9 +111,11 @@ const isOddPositiveInt = (n: number): boolean => isPositiveInt(n) && n % 2 === 1
 export const operationProblems = (op: Operation): readonly (readonly [string, string])[] => {
   const problems: (readonly [string, string])[] = [];
   if (op.name.trim() === '') problems.push(['name', 'must not be empty']);
-  if ((op.kind === 'pool' || op.kind === 'sep_conv' || op.kind === 'dil_conv') && !isOddPositiveInt(op.kernel))
+  if ((op.kind === 'pool' || isApproximable(op)) && !isOddPositiveInt(op.kernel))
     problems.push(['kernel', `must be a positive odd integer, got ${op.kernel}`]);
   if (op.kind === 'dil_conv' && !isPositiveInt(op.dilation)) problems.push(['dilation', `must be a positive integer, got ${op.dilation}`]);
   if (isApproximable(op) && op.multiplier !== undefined && op.multiplier.trim() === '') problems.push(['multiplier', 'must not be empty']);
+  // A decoded file keeps keys its kind does not have: a multiplier there would be silently ignored.
+  if (!isApproximable(op) && 'multiplier' in op) problems.push(['multiplier', `is not allowed on a ${op.kind} op (only sep_conv, dil_conv and conv multiply)`]);
   return problems;
 };

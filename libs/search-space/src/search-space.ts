@@ -22,7 +22,11 @@ export const SearchSpaceShape = t.readonly(t.type({ normal: OpSet, reduce: OpSet
 
 const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
 
-const opSetIssues = (cell: CellType, ops: OpSet): readonly Issue[] => {
+/**
+ * Problems of one cell type's op set (empty when valid): empty, duplicate names, invalid ops, only `none`.
+ * @example opSetIssues('normal', []).map((i) => i.message) // ['is an empty op set']
+ */
+export const opSetIssues = (cell: CellType, ops: OpSet): readonly Issue[] => {
   if (ops.length === 0) return [issue([cell], 'is an empty op set')];
   const seen = new Map<string, number>();
   const own = ops.flatMap((op, i) => {
@@ -37,7 +41,8 @@ const opSetIssues = (cell: CellType, ops: OpSet): readonly Issue[] => {
 };
 
 const topologyIssues = (topology: Topology): readonly Issue[] => [
-  ...(isPositiveInt(topology.inputs) ? [] : [issue(['topology', 'inputs'], `must be a positive integer, got ${topology.inputs}`)]),
+  // Every network builder feeds a cell the outputs of the two cells before it (DESIGN §4).
+  ...(topology.inputs === 2 ? [] : [issue(['topology', 'inputs'], `must be 2 (a cell reads the outputs of the two cells before it), got ${topology.inputs}`)]),
   ...(isPositiveInt(topology.nodes) ? [] : [issue(['topology', 'nodes'], `must be a positive integer, got ${topology.nodes}`)]),
   ...(!isPositiveInt(topology.edgesPerNode)
     ? [issue(['topology', 'edgesPerNode'], `must be a positive integer, got ${topology.edgesPerNode}`)]
@@ -61,6 +66,13 @@ const macroIssues = (macro: Macro): readonly Issue[] => {
   );
   return [...ints, ...range];
 };
+
+/** The op sets of the two cell types: what a space searches over, and what a genotype's op names refer to. */
+export const CellOpSetsShape = t.readonly(t.type({ normal: OpSet, reduce: OpSet }));
+export type CellOpSets = t.TypeOf<typeof CellOpSetsShape>;
+
+/** Op sets per cell type, each checked as a space's (`opSetIssues`). */
+export const CellOpSets = validated(CellOpSetsShape, (sets) => [...opSetIssues('normal', sets.normal), ...opSetIssues('reduce', sets.reduce)], 'CellOpSets');
 
 /**
  * Every semantic problem of a structurally valid space (empty when valid).

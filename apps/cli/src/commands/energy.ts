@@ -20,7 +20,7 @@ export const register = (program: Command): void => {
     .option('--channels <C>', 'initial channels', '36')
     .option('--cells <L>', 'cells', '20')
     .option('--classes <n>', 'classes', '10')
-    .option('--multiplier <name>', 'mul8u_XXX (or XXX) for every sep/dil conv, or fp32', 'fp32')
+    .option('--multiplier <name>', 'mul8u_XXX (or XXX) for every sep/dil conv (or the ops the genotype\'s op sets bind), or fp32', 'fp32')
     .option('--lut-dir <dir>', 'directory searched first for multipliers.json')
     .option('--json', 'print JSON')
     .option('--layers', 'include the per-layer breakdown')

@@ -99,6 +99,16 @@ describe('approx-darts genotype show', () => {
     expect(missing.stderr).toContain('no such file or built-in genotype');
   });
 
+  it('shows a genotype of another space without --space: 3 nodes, one edge each, a 7x7 sep conv and a plain conv', () => {
+    const text = "Genotype(normal=[('sep_conv_7x7', 1), ('conv_3x3', 2), ('skip_connect', 0)], normal_concat=[2, 3, 4], reduce=[('max_pool_5x5', 0), ('skip_connect', 1), ('dil_conv_3x3_d4', 3)], reduce_concat=[2, 3, 4], edges_per_node=1)";
+    const r = run('genotype', 'show', file('three.txt', text), '--format', 'python');
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(text);
+    const late = run('genotype', 'show', file('late.txt', text.replace("('conv_3x3', 2)", "('conv_3x3', 3)")));
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain('late.txt: normal.nodes[1][0].input must be an earlier state 0..2 of node 3, got 3');
+  });
+
   const hasDot = (process.env['PATH'] ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, 'dot')));
   it(`--png ${hasDot ? 'renders with Graphviz' : 'explains that Graphviz is missing (exit 2)'}`, () => {
     const png = join(dir, 'cells.png');

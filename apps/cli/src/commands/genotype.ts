@@ -17,6 +17,7 @@ import {
   formatGenotype,
   genotypeToDot,
   genotypeToJson,
+  impliedSpace,
   parsePythonGenotype,
   printPythonGenotype,
   validateGenotype,
@@ -150,11 +151,12 @@ export const register = (program: Command): void => {
     .argument('<source>', 'genotype file or built-in name')
     .option('--format <format>', 'text | json | python | dot', 'text')
     .option('--png <file>', "also render both cells to a PNG (needs Graphviz's dot on PATH)")
-    .option('--space <file>', 'search space JSON to validate against (default: the DARTS space)')
+    .option('--space <file>', "search space JSON to validate against (default: the space the genotype implies: its op sets or op names, its node count)")
     .action((source: string, raw: unknown) => {
       const opts = decodeOptions(ShowOptions, raw);
-      const space = loadSpace(opts.space);
       const { label, genotype: loaded } = loadGenotype(source);
+      // Without --space, a genotype is checked against the space it implies (its op sets or names, its node count).
+      const space = opts.space === undefined ? orThrow(label, impliedSpace(loaded)) : loadSpace(opts.space);
       const valid = orThrow(label, validateGenotype(space)(loaded));
       if (opts.png !== undefined) writePng(genotypeToDot(valid, space.topology.inputs), opts.png);
       process.stdout.write(`${render(valid, opts.format, space)}\n`);

@@ -5,10 +5,11 @@ import { register as evaluate } from './eval';
 import { register as energy } from './energy';
 import { register as multipliers } from './multipliers';
 import { register as genotype } from './genotype';
+import { register as space } from './space';
 import { register as data } from './data';
 import { register as doctor } from './doctor';
 
 /** Every subcommand, registered in one place, in the order --help lists them. */
 export const registerCommands = (program: Command): void => {
-  for (const register of [search, train, evaluate, energy, multipliers, genotype, data, doctor]) register(program);
+  for (const register of [search, train, evaluate, energy, multipliers, genotype, space, data, doctor]) register(program);
 };

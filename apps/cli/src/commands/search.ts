@@ -9,21 +9,21 @@ import { pipe } from 'fp-ts/function';
 import { stratifiedLimit } from '@approx-darts/cifar10';
 import { formatGenotype, genotypeToDot } from '@approx-darts/genotype';
 import { BiLevelPlan, overrideSearchPlan, searchPlanPreset } from '@approx-darts/schedule';
-import { approxDartsSpace, DARTS_SEARCH_MACRO, DARTS_SPACE, SearchSpace } from '@approx-darts/search-space';
+import { approxDartsSpace, DARTS_SEARCH_MACRO, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
 import { writeJsonAtomic } from '@approx-darts/run-store';
-import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, type ApproxBinding, type EpochRecord } from '@approx-darts/backend';
+import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, type EpochRecord } from '@approx-darts/backend';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
 import { decodeFlags, NonNegativeIntFromString, PositiveIntFromString } from '../options/flags';
 import { activateEngine } from '../options/engine-option';
 import { loadBinding } from '../options/multiplier-option';
+import { loadSpaceBindings, loadSpaceFile, type SpaceBindings } from '../options/space-option';
 
 /** The flags of `search` after commander, checked. */
 const SearchFlags = t.intersection([
   t.type({
-    multiplier: t.string,
     preset: t.keyof({ paper: null, darts: null, tiny: null }),
     engine: t.string,
     seed: NonNegativeIntFromString,
@@ -31,6 +31,8 @@ const SearchFlags = t.intersection([
     out: t.string,
   }),
   t.partial({
+    multiplier: t.string,
+    space: t.string,
     data: t.string,
     lutDir: t.string,
     epochs: PositiveIntFromString,
@@ -88,10 +90,22 @@ const planOf = (flags: SearchFlags): BiLevelPlan => {
   );
 };
 
-const spaceOf = (flags: SearchFlags, binding: ApproxBinding | null): SearchSpace => {
+/**
+ * The searched space and how its ops multiply. Without --space: the DARTS space at the preset's size, ApproxDARTS
+ * on --multiplier (required). With --space FILE: the file's space and macro (--cells/--channels override it; the
+ * preset's size does not), its ops on their own tables, or --multiplier's by `loadSpaceBindings`'s rule.
+ */
+const spaceOf = async (flags: SearchFlags): Promise<{ readonly space: SearchSpace } & SpaceBindings> => {
+  if (flags.space !== undefined) {
+    const space = await loadSpaceFile(flags.space, '--space', { cells: flags.cells, channels: flags.channels });
+    return { space, ...(await loadSpaceBindings(space, flags.multiplier, flags.lutDir, flags.space)) };
+  }
+  if (flags.multiplier === undefined) throw new CliError('--multiplier: required without --space (mul8u_XXX, a .bin path, or fp32)');
+  const binding = await loadBinding(isFp32(flags.multiplier) ? 'fp32' : flags.multiplier, flags.lutDir, 'asymmetric');
   const shape = PRESET_SHAPES[flags.preset];
   const base = binding === null ? DARTS_SPACE : approxDartsSpace(binding.table.name);
-  return { ...base, macro: { ...base.macro, cells: flags.cells ?? shape.cells, channels: flags.channels ?? shape.channels } };
+  const space = { ...base, macro: { ...base.macro, cells: flags.cells ?? shape.cells, channels: flags.channels ?? shape.channels } };
+  return { space, label: binding?.table.name ?? 'fp32', bindingOf: (op) => (binding !== null && multiplierOf(op) !== undefined ? binding : null) };
 };
 
 /** Refuses an out dir that holds another run (or this run, without --resume); writes the config otherwise. */
@@ -146,17 +160,17 @@ const writeCellPlots = async (dir: string, dot: string): Promise<readonly string
 const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> => {
   const flags = decodeFlags(SearchFlags, opts);
   const plan = planOf(flags);
-  const binding = await loadBinding(isFp32(flags.multiplier) ? 'fp32' : flags.multiplier, flags.lutDir, 'asymmetric');
-  const space = spaceOf(flags, binding);
+  const { space, label, bindingOf } = await spaceOf(flags);
   const data = await loadDataOption(flags.data);
   const engine = await activateEngine(flags.engine);
   const limit = flags.limit ?? PRESET_SHAPES[flags.preset].limit;
   if (limit !== null && limit > data.train.count) throw new CliError(`--limit ${limit}: the data set has only ${data.train.count} training images`);
-  const config: SearchRunConfig = { kind: 'approx-darts-search', multiplier: binding?.table.name ?? 'fp32', space, plan, seed: flags.seed, limit, engine: engine.name };
+  const config: SearchRunConfig = { kind: 'approx-darts-search', multiplier: label, space, plan, seed: flags.seed, limit, engine: engine.name };
   const runDir = resolve(flags.out);
   await claimRunDir(runDir, config, flags.resume === true);
   process.stderr.write(
-    `searching ${space.macro.cells} cells, C=${space.macro.channels} on ${config.multiplier} (${engine.name} engine), ` +
+    `searching ${space.macro.cells} cells (${space.topology.nodes} nodes, ${space.normal.length} normal / ${space.reduce.length} reduce ops), ` +
+      `C=${space.macro.channels} on ${config.multiplier} (${engine.name} engine), ` +
       `${limit ?? data.train.count} images, ${plan.epochs} epochs (${plan.warmupEpochs} warm-up), batch ${plan.batchSize}, ${plan.order} order, into ${runDir}\n`,
   );
   let result;
@@ -167,7 +181,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
       seed: flags.seed,
       records: data.train,
       ...(limit !== null ? { indices: stratifiedLimit(data.train.labels, limit, flags.seed) } : {}),
-      bindingOf: (op) => (binding !== null && 'multiplier' in op && op.multiplier !== undefined ? binding : null),
+      bindingOf,
       outDir: runDir,
       resume: flags.resume === true,
       ...progressHooks(),
@@ -189,12 +203,13 @@ export const register = (program: Command): void => {
     .command('search')
     .description('Search a normal and a reduction cell (bi-level DARTS with approximate convolutions)')
     .option(...DATA_OPTION)
-    .requiredOption('--multiplier <name>', 'mul8u_XXX (or a .bin path) for every sep/dil conv, or fp32')
+    .option('--multiplier <name>', 'mul8u_XXX (or a .bin path) for every sep/dil conv, or fp32; with --space: the table of the ops the space binds (of every sep/dil/conv op if it binds none), default their own')
+    .option('--space <file>', 'search space JSON (op sets per cell type, topology, macro; see `approx-darts space init`); default the DARTS space')
     .option('--lut-dir <dir>', 'directory searched first for multiplier tables')
     .option('--preset <name>', 'search plan and size: paper, darts (8 cells, C=16, all images) or tiny (3 cells, C=4, 128 images, 2 epochs, batch 16; about 3 minutes on 2 cores)', 'paper')
     .option('--epochs <n>', 'epochs (default: the preset; the warm-up scales with it)')
-    .option('--cells <n>', 'cells of the search network (default: the preset)')
-    .option('--channels <C>', 'initial channels (default: the preset)')
+    .option('--cells <n>', 'cells of the search network (default: the preset, or the --space macro)')
+    .option('--channels <C>', 'initial channels (default: the preset, or the --space macro)')
     .option('--batch-size <n>', 'batch size (default: the preset)')
     .option('--limit <n>', 'search on a stratified subset of n training images, split between weights and architecture')
     .option('--engine <name>', 'compute engine: auto, cpu, webgpu, tensorflow', 'cpu')

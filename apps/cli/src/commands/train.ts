@@ -133,7 +133,7 @@ export const register = (program: Command): void => {
     .description('Train the network derived from a genotype (approximate sep/dil convs on the chosen multiplier)')
     .requiredOption('--genotype <file-or-name>', 'genotype file (JSON or DARTS Python text) or DARTS_V1 / DARTS_V2')
     .option(...DATA_OPTION)
-    .option('--multiplier <name>', 'mul8u_XXX (or a .bin path) for every sep/dil conv, or fp32', 'fp32')
+    .option('--multiplier <name>', 'mul8u_XXX (or a .bin path) for every sep/dil conv (or the ops the genotype\'s op sets bind), or fp32', 'fp32')
     .option('--lut-dir <dir>', 'directory searched first for multiplier tables')
     .option('--channels <C>', 'initial channels', '32')
     .option('--cells <L>', 'cells', '20')

@@ -54,7 +54,7 @@ export const trainReportMarkdown = (r: TrainReportInput): string => {
     `| saving vs fp32 / vs exact 8-bit | ${num(r.energy.savingVsFp32Pct, 2)} % / ${num(r.energy.savingVsExact8Pct, 2)} % |`,
     '',
     'Energy counts the multiplications and additions of one inference (auxiliary head excluded) with the',
-    'sep/dil convolutions on the multiplier, at 45 nm (Horowitz, ISSCC 2014), as `approx-darts energy` does.',
+    'approximated convolutions on the multiplier, at 45 nm (Horowitz, ISSCC 2014), as `approx-darts energy` does.',
     '',
     '## Curves',
     '',

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DARTS_EVAL_MACRO } from '@approx-darts/search-space';
-import { DARTS_V1, DARTS_V2 } from '@approx-darts/genotype';
+import { DARTS_EVAL_MACRO, DARTS_SPACE, bindMultiplier, convOp, extendOps } from '@approx-darts/search-space';
+import { DARTS_V1, DARTS_V2, type Genotype } from '@approx-darts/genotype';
+import { exactTable } from '@approx-darts/multipliers';
+import { ApproxConv2D, ApproxDepthwiseConv2D } from '../kernels/kernel-names';
 import { disposeParams } from '../network/params';
 import { AUXILIARY_PREFIX, buildEvalNetwork, countEvalParameters } from './eval-network';
 import { dropPath, dropPathAt } from './drop-path';
@@ -76,8 +78,32 @@ describe('evaluation network', () => {
   });
 
   it('rejects a genotype op the space does not have', () => {
-    const bad = { ...DARTS_V2, normal: { ...DARTS_V2.normal, nodes: [[{ op: 'conv_7x7', input: 0 }], ...DARTS_V2.normal.nodes.slice(1)] } };
-    expect(() => buildEvalNetwork({ genotype: bad, macro: tiny, seed: 0, auxiliary: false, approx: null })).toThrow(/'conv_7x7'/);
+    const bad = { ...DARTS_V2, normal: { ...DARTS_V2.normal, nodes: [[{ op: 'conv_7x1_1x7', input: 0 }], ...DARTS_V2.normal.nodes.slice(1)] } };
+    expect(() => buildEvalNetwork({ genotype: bad, macro: tiny, seed: 0, auxiliary: false, approx: null })).toThrow(
+      /^genotype: normal.nodes\[0\]\[0\].op 'conv_7x1_1x7' is not a name the vocabulary reads/,
+    );
+  });
+});
+
+describe('per-op approximation', () => {
+  const binding = { table: exactTable(), quantization: 'asymmetric', perChannelWeights: false } as const;
+  // The approximate kernels one inference dispatches.
+  const approxKernels = async (genotype: Genotype): Promise<{ readonly depthwise: number; readonly dense: number }> => {
+    const net = buildEvalNetwork({ genotype, macro: tiny, seed: 3, auxiliary: false, approx: binding });
+    const x = tf.randomNormal([1, 32, 32, 3], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const info = await tf.profile(() => net.forward(x, 'eval').logits);
+    disposeParams(net.store);
+    return { depthwise: info.kernels.filter((k) => k.name === ApproxDepthwiseConv2D).length, dense: info.kernels.filter((k) => k.name === ApproxConv2D).length };
+  };
+
+  it('names alone: every sep/dil conv; op sets binding dil_conv_3x3 only: that one; a plain conv runs approximate too', async () => {
+    // DARTS_V2's one normal cell of 3: five sep_conv_3x3 (two depthwise-pointwise halves each) and one dil_conv_3x3.
+    expect(await approxKernels(DARTS_V2)).toEqual({ depthwise: 11, dense: 11 });
+    const dilOnly = bindMultiplier('mul8u_NGR', { ops: ['dil_conv_3x3'] })(DARTS_SPACE);
+    expect(await approxKernels({ ...DARTS_V2, ops: dilOnly })).toEqual({ depthwise: 1, dense: 1 });
+    const withConv = bindMultiplier('mul8u_NGR', { ops: ['conv_3x3'] })(extendOps([convOp(3)])(DARTS_SPACE));
+    const convEdge = { ...DARTS_V2, normal: { ...DARTS_V2.normal, nodes: [[{ op: 'conv_3x3', input: 0 }, { op: 'skip_connect', input: 1 }], ...DARTS_V2.normal.nodes.slice(1)] }, ops: withConv };
+    expect(await approxKernels(convEdge)).toEqual({ depthwise: 0, dense: 1 });
   });
 });
 

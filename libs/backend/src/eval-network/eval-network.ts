@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle registers no gradients; see network/gradients for why they are loaded one by one.
 import '../network/gradients';
-import { cellSlots, DARTS_OP_SET, reductionCellsOf, type Macro, type Operation } from '@approx-darts/search-space';
-import type { Genotype } from '@approx-darts/genotype';
+import * as E from 'fp-ts/Either';
+import { cellSlots, multiplierOf, reductionCellsOf, type CellType, type Macro, type Operation } from '@approx-darts/search-space';
+import { runOperations, type Genotype } from '@approx-darts/genotype';
 import { batchNorm } from '../network/batch-norm';
 import type { BuildContext, Mode } from '../network/block';
 import type { ApproxBinding } from '../ops/conv';
@@ -19,10 +20,11 @@ export interface EvalNetworkOptions {
   readonly seed: number;
   /** Build the auxiliary head (after the second reduction cell). */
   readonly auxiliary: boolean;
-  /** The binding of every sep/dil convolution; null = fp32. */
+  /**
+   * The run's binding; null = fp32. It goes to the ops the genotype's op sets bind, or to every approximable op
+   * when they bind none or the genotype has no op sets (`runMultiplierOf`); the rest stay exact.
+   */
   readonly approx: ApproxBinding | null;
-  /** Where genotype op names are looked up (default: the DARTS operations). */
-  readonly operations?: readonly Operation[];
   readonly inChannels?: number;
 }
 
@@ -41,24 +43,28 @@ export interface EvalNetwork {
   readonly forward: (x: tf.Tensor4D, mode: Mode, drop?: DropPathOptions) => EvalOutput;
 }
 
-const lookupOperation =
-  (operations: readonly Operation[]) =>
-  (name: string): Operation => {
-    const op = operations.find((o) => o.name === name);
-    if (op === undefined) throw new Error(`genotype op '${name}' is not an operation of the space (${operations.map((o) => o.name).join(', ')})`);
+/** The genotype's ops of one cell type by name, each bound to the table it runs on (or exact). */
+const operationsOf = (genotype: Genotype, multiplier: string | null): ((cell: CellType) => (name: string) => Operation) => {
+  const opOf = E.getOrElseW((problems: string) => {
+    throw new Error(`genotype: ${problems.split('\n').join('; ')}`);
+  })(runOperations(genotype, multiplier));
+  return (cell) => (name) => {
+    const op = opOf(cell, name);
+    if (op === undefined) throw new Error(`genotype op '${name}' is not an operation of the ${cell} cell`);
     return op;
   };
+};
 
 /**
  * Builds DARTS's NetworkCIFAR from a genotype: stem 3x3 conv (stemMultiplier * C) + BN, `cells` cells (reduction
  * cells at 1/3 and 2/3 doubling C), the auxiliary head after the second reduction, global average pooling and a
- * linear classifier. BN is affine; every sep/dil conv runs on `approx` and records its input range.
+ * linear classifier. BN is affine; the approximated ops run on `approx`, and every sep/dil/conv op records its input range.
  * @example buildEvalNetwork({ genotype: DARTS_V2, macro: { cells: 3, channels: 4, stemMultiplier: 3, classes: 10 }, seed: 0, auxiliary: false, approx: null })
  */
 export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
   const store = createParamStore(o.seed);
-  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf: () => o.approx, recordRanges: true };
-  const operationOf = lookupOperation(o.operations ?? DARTS_OP_SET);
+  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf: (op) => (multiplierOf(op) === undefined ? null : o.approx), recordRanges: true };
+  const opsOf = operationsOf(o.genotype, o.approx?.table.name ?? null);
   const { channels, stemMultiplier, classes } = o.macro;
   const inChannels = o.inChannels ?? 3;
   const stemChannels = stemMultiplier * channels;
@@ -70,6 +76,7 @@ export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
   let head: ReturnType<typeof auxiliaryHead> | undefined;
   const built = slots.map((slot) => {
     const cell = slot.reduction ? o.genotype.reduce : o.genotype.normal;
+    const operationOf = opsOf(slot.reduction ? 'reduce' : 'normal');
     const evalCellSpec = { cell, cPrevPrev: slot.cPrevPrev, cPrev: slot.cPrev, channels: slot.c, reduction: slot.reduction, reductionPrev: slot.reductionPrev, operationOf };
     if (o.auxiliary && slot.index === auxAfter) head = auxiliaryHead(store, 'auxiliary', slot.out, classes);
     return { cell: evalCell(ctx, `cells.${slot.index}`, evalCellSpec) };

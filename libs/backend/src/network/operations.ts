@@ -18,11 +18,29 @@ const convWeight = (ctx: BuildContext, name: string, k: number, cin: number, cou
 const depthwiseWeight = (ctx: BuildContext, name: string, k: number, c: number): tf.Variable =>
   param(ctx.store, name, [k, k, c, 1], uniformFanIn(k * k));
 
-/** ReLU, k x k conv (exact), BN: the preprocessing of cell inputs (k = 1) and DARTS's conv blocks. */
-export const reluConvBn = (ctx: BuildContext, name: string, cin: number, cout: number, k: number, stride: number): Block => {
+const withRange = (o: ConvOptions, range: tf.Tensor1D | undefined): ConvOptions => (range === undefined ? o : { ...o, inputRange: range });
+
+/**
+ * ReLU, k x k conv, BN: the preprocessing of cell inputs (k = 1, exact, no `op`) and the plain `conv` op, which
+ * runs on its binding and, like the sep/dil convs, records its input range where the context asks for it.
+ */
+export const reluConvBn = (
+  ctx: BuildContext,
+  name: string,
+  cin: number,
+  cout: number,
+  k: number,
+  stride: number,
+  op?: { readonly approx: ApproxBinding | null },
+): Block => {
   const w = convWeight(ctx, `${name}.conv`, k, cin, cout);
   const bn = batchNorm(ctx.store, `${name}.bn`, cout, { affine: ctx.affine });
-  return (x, mode) => bn(conv2d(relu(x), w as tf.Tensor4D, { strides: stride, dilation: 1, pad: 'same' }), mode);
+  const range = op !== undefined && ctx.recordRanges ? inputRange(ctx.store, `${name}.conv`) : undefined;
+  const approx = op?.approx ?? null;
+  return (x, mode) => {
+    const r = relu(x);
+    return bn(conv2d(r, w as tf.Tensor4D, withRange({ strides: stride, dilation: 1, pad: 'same', approx }, range?.observe(r, mode))), mode);
+  };
 };
 
 /**
@@ -44,7 +62,6 @@ export const dilConv = (
   const bn = batchNorm(ctx.store, `${name}.bn`, cout, { affine: ctx.affine });
   const dwRange = ctx.recordRanges ? inputRange(ctx.store, `${name}.depthwise`) : undefined;
   const pwRange = ctx.recordRanges ? inputRange(ctx.store, `${name}.pointwise`) : undefined;
-  const withRange = (o: ConvOptions, range: tf.Tensor1D | undefined): ConvOptions => (range === undefined ? o : { ...o, inputRange: range });
   return (x, mode) => {
     const r = relu(x);
     const d = depthwiseConv2d(r, dw as tf.Tensor4D, withRange({ strides: stride, dilation, pad: 'same', approx }, dwRange?.observe(r, mode)));
@@ -81,7 +98,7 @@ export const factorizedReduce = (ctx: BuildContext, name: string, cin: number, c
   };
 };
 
-/** 3x3 max or average pooling ('same'; the average excludes padding), followed by BN in the search network. */
+/** k x k max or average pooling ('same'; the average excludes padding), followed by BN in the search network. */
 export const pool = (ctx: BuildContext, name: string, channels: number, kind: 'max' | 'avg', k: number, stride: number): Block => {
   const bn = ctx.poolBn ? batchNorm(ctx.store, `${name}.bn`, channels, { affine: false }) : undefined;
   return (x, mode) => {
@@ -99,7 +116,8 @@ export const zero =
     tf.zeros([x.shape[0], Math.ceil(x.shape[1] / stride), Math.ceil(x.shape[2] / stride), x.shape[3]]);
 
 /**
- * The block of a search-space operation on C channels at a stride, with the op's approximate binding.
+ * The block of a search-space operation on C channels at a stride, with the op's approximate binding: every op
+ * kind of `libs/search-space/src/operation.ts`, as `libs/network-plan/src/darts-blocks.ts` plans it.
  * @example buildOperation(ctx, 'cells.0.edges.0.sep_conv_3x3', { kind: 'sep_conv', name: 'sep_conv_3x3', kernel: 3 }, 16, 1)
  */
 export const buildOperation = (ctx: BuildContext, name: string, op: Operation, channels: number, stride: number): Block => {
@@ -114,5 +132,7 @@ export const buildOperation = (ctx: BuildContext, name: string, op: Operation, c
       return sepConv(ctx, name, channels, channels, op.kernel, stride, ctx.bindingOf(op));
     case 'dil_conv':
       return dilConv(ctx, name, channels, channels, op.kernel, stride, op.dilation, ctx.bindingOf(op));
+    case 'conv':
+      return reluConvBn(ctx, name, channels, channels, op.kernel, stride, { approx: ctx.bindingOf(op) });
   }
 };
