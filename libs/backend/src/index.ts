@@ -9,3 +9,4 @@ export * from './network';
 export * from './search';
 export * from './engines/webgpu-setup';
 export * from './webgpu';
+export * from './readback';
