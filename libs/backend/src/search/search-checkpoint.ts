@@ -3,7 +3,7 @@ import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
 import { PathReporter } from 'io-ts/PathReporter';
 import { loadCheckpoint, saveCheckpoint, type SavedTensor } from '@approx-darts/run-store';
-import type { ParamStore } from '../network';
+import { assignParam, type ParamStore } from '../network';
 import type { Optimizer } from '../optim';
 import { SearchResumeError } from './errors';
 import { SearchCheckpointMeta } from './search-records';
@@ -51,7 +51,7 @@ export const restoreSearchCheckpoint = async (dir: string, state: SearchState): 
     if (t === undefined) throw new SearchResumeError(`${dir}: checkpoint has no parameter ${e.name} (a different network?)`);
     if (!tf.util.arraysEqual([...t.shape], e.variable.shape))
       throw new SearchResumeError(`${dir}: parameter ${e.name} has shape [${t.shape.join(',')}], this network has [${e.variable.shape.join(',')}]`);
-    tf.tidy(() => e.variable.assign(tf.tensor(t.data, [...t.shape], 'float32')));
+    assignParam(e, t.data);
   }
   for (const [which, optimizer] of Object.entries(state.optimizers)) {
     const prefix = `opt.${which}/`;
@@ -59,7 +59,7 @@ export const restoreSearchCheckpoint = async (dir: string, state: SearchState): 
     for (const [key, t] of Object.entries(checkpoint.tensors))
       if (key.startsWith(prefix)) slots[local(state.store, key.slice(prefix.length))] = tf.tensor(t.data, [...t.shape], t.dtype);
     try {
-      optimizer.restore(slots);
+      await optimizer.restore(slots);
     } catch (e) {
       throw new SearchResumeError(`${dir}: ${which} optimizer state does not fit: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
