@@ -83,14 +83,14 @@ export const paramsOfCheckpoint = (tensors: Readonly<Record<string, SavedTensor>
   return out;
 };
 
-const restoreOptimizer = (network: EvalNetwork, optimizer: Optimizer, tensors: Readonly<Record<string, SavedTensor>>): void => {
+const restoreOptimizer = async (network: EvalNetwork, optimizer: Optimizer, tensors: Readonly<Record<string, SavedTensor>>): Promise<void> => {
   const logical = new Set(network.store.entries.keys());
   const state: Record<string, tf.Tensor> = {};
   for (const [name, t] of Object.entries(tensors)) {
     if (name.startsWith(OPTIM)) state[physicalOptimizerKey(name.slice(OPTIM.length), network.store.prefix, logical)] = tf.tensor(t.data, [...t.shape], t.dtype);
   }
   try {
-    optimizer.restore(state);
+    await optimizer.restore(state);
   } finally {
     tf.dispose(Object.values(state));
   }
@@ -147,7 +147,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     let startEpoch = 0;
     if (existing !== undefined) {
       restoreParams(network.store, paramsOfCheckpoint(existing.tensors));
-      restoreOptimizer(network, optimizer, existing.tensors);
+      await restoreOptimizer(network, optimizer, existing.tensors);
       dataRng = createRng(existing.meta.rng.data);
       dropRng = createRng(existing.meta.rng.dropPath);
       startEpoch = existing.meta.epoch;
