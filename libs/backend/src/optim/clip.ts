@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The squared global L2 norm of gradients, as a device scalar (0 for none); the caller disposes it. */
-export const globalNormSquared = (grads: tf.NamedTensorMap): tf.Scalar =>
+// tfjs-webgpu asks for the default limit of 8 storage buffers per shader stage, and its AddN binds every input and
+// the output: a network's hundreds of gradients are summed 7 at a time, the running sum first, which on the cpu
+// engine adds in the same order, with the same float32 roundings, as one AddN over all of them.
+const ADD_N_INPUTS = 7;
+
+/** The squared global L2 norm of some tensors (gradients), as a device scalar (0 for none); the caller disposes it. */
+export const globalNormSquared = (tensors: readonly tf.Tensor[]): tf.Scalar =>
   tf.tidy(() => {
-    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    return (squares.length === 0 ? tf.scalar(0) : tf.addN(squares)) as tf.Scalar;
+    const squares = tensors.map((g) => tf.sum(tf.square(g)));
+    let total = squares[0] ?? tf.scalar(0);
+    for (let i = 1; i < squares.length; i += ADD_N_INPUTS - 1) total = tf.addN([total, ...squares.slice(i, i + ADD_N_INPUTS - 1)]);
+    return total as tf.Scalar;
   });
 
 /**
@@ -15,7 +22,7 @@ export const globalNormSquared = (grads: tf.NamedTensorMap): tf.Scalar =>
  * disposes all of them.
  */
 export const clipByGlobalNorm = (grads: tf.NamedTensorMap, maxNorm: number): { readonly grads: tf.NamedTensorMap; readonly normSquared: tf.Scalar } => {
-  const normSquared = globalNormSquared(grads);
+  const normSquared = globalNormSquared(Object.values(grads));
   const clipped = tf.tidy(() => {
     const factor = tf.minimum(tf.div(maxNorm, tf.add(tf.sqrt(normSquared), 1e-6)), 1);
     return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, factor)] as const));

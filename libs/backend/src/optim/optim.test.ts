@@ -203,9 +203,25 @@ describe('clipByGlobalNorm', () => {
     const none = clipByGlobalNorm({}, 1);
     expect(none.grads).toEqual({});
     expect(values(none.normSquared)).toEqual([0]);
-    const squared = globalNormSquared({ a: tf.tensor1d([3, 4]), b: tf.tensor1d([12]) });
+    const squared = globalNormSquared([tf.tensor1d([3, 4]), tf.tensor1d([12])]);
     expect(values(squared)).toEqual([169]);
     tf.dispose([none.normSquared, squared]);
+  });
+
+  it('sums many gradients 7 at a time (webgpu binds at most 8 buffers), in the order of one AddN over all', () => {
+    const grads = Array.from({ length: 20 }, (_, i) => tf.tensor1d([Math.fround(0.1 * (i + 1)), Math.fround(1 / (i + 3))]));
+    const addNs: number[] = [];
+    const run = tf.engine().runKernel.bind(tf.engine());
+    tf.engine().runKernel = ((name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap) => {
+      if (name === 'AddN') addNs.push(Object.keys(inputs).length);
+      return run(name, inputs, attrs);
+    }) as typeof run;
+    const squared = globalNormSquared(grads);
+    tf.engine().runKernel = run;
+    expect(Math.max(...addNs)).toBeLessThanOrEqual(7);
+    const reference = tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+    expect(values(squared)).toEqual(values(reference));
+    tf.dispose([...grads, squared, reference]);
   });
 
   test.prop([fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 10 }), fc.float({ min: Math.fround(0.1), max: 20, noNaN: true })], {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from '@approx-darts/schedule';
 import type { SearchNetwork } from '../network';
-import { clipByGlobalNorm, type Optimizer } from '../optim';
+import { clipByGlobalNorm, globalNormSquared, type Optimizer } from '../optim';
 import { readScalars } from '../readback';
 
 /** A labelled batch: NHWC images and int32 labels. */
@@ -125,7 +125,9 @@ export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: La
     tf.dispose(unrolled);
     const valid = gradientsOf(net, validBatch, [...alphas, ...weights]);
     const dw = tf.tidy(() => weights.map((v) => valid.grads[v.name] ?? tf.zerosLike(v)));
-    const eps = tf.tidy(() => tf.div(0.01, tf.maximum(tf.sqrt(tf.addN(dw.map((g) => tf.sum(tf.square(g))))), 1e-12)));
+    const normSquared = globalNormSquared(dw);
+    const eps = tf.tidy(() => tf.div(0.01, tf.maximum(tf.sqrt(normSquared), 1e-12)));
+    normSquared.dispose();
     const alphaGradsAt = (sign: 1 | -1): tf.NamedTensorMap => {
       const shifted = tf.tidy(() =>
         saved.map((w, i) => {

@@ -75,7 +75,7 @@ export const trainEpoch = async (
       return out.auxLogits === undefined || o.auxiliaryWeight === 0 ? main : tf.add(main, tf.mul(crossEntropy(out.auxLogits, y), o.auxiliaryWeight));
     }, [...network.weights]);
     const clipped = o.gradClip === undefined ? undefined : clipByGlobalNorm(grads, o.gradClip);
-    const normSquared = clipped?.normSquared ?? globalNormSquared(grads);
+    const normSquared = clipped?.normSquared ?? globalNormSquared(Object.values(grads));
     optimizer.step(clipped?.grads ?? grads, o.lr);
     tf.dispose([batch.x, batch.y, ...Object.values(grads), ...Object.values(clipped?.grads ?? {})]);
     const [loss = Number.NaN, correct = 0, squared = Number.NaN] = await readScalars([value, side.correct ?? tf.scalar(0), normSquared]);
