@@ -178,6 +178,17 @@ describe('state save / restore', () => {
     expect(values(a)[0]).toBeLessThan(1);
   });
 
+  it('frees everything it made when disposed', () => {
+    const w = variable([1, 2]);
+    const before = tf.memory().numTensors;
+    for (const config of [sgd(0.9, 0), adam(0.5, 0.999, 0)]) {
+      const opt = createOptimizer(config, [w]);
+      tf.tidy(() => opt.step({ [w.name]: tf.tensor1d([1, 1]) }, 0.1));
+      opt.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses two variables with one name', () => {
     const a = variable([1]);
     expect(() => createOptimizer(sgd(0, 0), [a, a])).toThrow(/share the name/);
