@@ -92,11 +92,11 @@ export const variablesOf = (store: ParamStore, role: ParamRole): readonly tf.Var
 export const countParameters = (store: ParamStore, role: ParamRole = 'weight'): number =>
   variablesOf(store, role).reduce((n, v) => n + v.size, 0);
 
-/** Plain copies of every parameter by logical name: what a checkpoint stores. */
+/** Plain copies of every parameter by logical name: what a checkpoint stores. The reads are all in flight at once. */
 export const snapshotParams = async (store: ParamStore): Promise<Record<string, { readonly shape: number[]; readonly data: Float32Array }>> => {
-  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const e of store.entries.values()) out[e.name] = { shape: [...e.variable.shape], data: (await e.variable.data()) as Float32Array };
-  return out;
+  const entries = [...store.entries.values()];
+  const values = await Promise.all(entries.map((e) => e.variable.data() as Promise<Float32Array>));
+  return Object.fromEntries(entries.map((e, i) => [e.name, { shape: [...e.variable.shape], data: values[i] as Float32Array }]));
 };
 
 /** Restores parameters by logical name; a missing or mis-shaped entry is an error naming it. */

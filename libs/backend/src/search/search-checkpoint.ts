@@ -24,16 +24,21 @@ const saved = async (x: tf.Tensor): Promise<SavedTensor> =>
     ? { shape: [...x.shape], dtype: 'int32', data: (await x.data()) as Int32Array }
     : { shape: [...x.shape], dtype: 'float32', data: (await x.data()) as Float32Array };
 
-/** Writes parameters (by logical name), both optimizers' states and the meta, atomically into `dir`. */
+/**
+ * Writes parameters (by logical name), both optimizers' states and the meta, atomically into `dir`. All reads are in
+ * flight at once, so the device queue drains once rather than once per tensor.
+ */
 export const saveSearchCheckpoint = async (dir: string, state: SearchState, meta: SearchCheckpointMeta): Promise<void> => {
-  const tensors: Record<string, SavedTensor> = {};
-  for (const e of state.store.entries.values()) tensors[`param/${e.name}`] = await saved(e.variable);
-  for (const [which, optimizer] of Object.entries(state.optimizers)) {
-    const slots = optimizer.state();
-    for (const [key, value] of Object.entries(slots)) tensors[`opt.${which}/${portable(state.store, key)}`] = await saved(value);
-    tf.dispose(Object.values(slots));
+  const slots = Object.entries(state.optimizers).flatMap(([which, optimizer]) =>
+    Object.entries(optimizer.state()).map(([key, value]) => [`opt.${which}/${portable(state.store, key)}`, value] as const),
+  );
+  const named: ReadonlyArray<readonly [string, tf.Tensor]> = [...[...state.store.entries.values()].map((e) => [`param/${e.name}`, e.variable] as const), ...slots];
+  try {
+    const values = await Promise.all(named.map(([, t]) => saved(t)));
+    await saveCheckpoint(dir, { meta, tensors: Object.fromEntries(named.map(([name], i) => [name, values[i] as SavedTensor])) });
+  } finally {
+    tf.dispose(slots.map(([, t]) => t));
   }
-  await saveCheckpoint(dir, { meta, tensors });
 };
 
 /** Loads the checkpoint in `dir` into the network and optimizers; undefined when there is none. */

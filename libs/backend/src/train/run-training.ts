@@ -68,9 +68,10 @@ const toSaved = async (t: tf.Tensor): Promise<SavedTensor> => {
 const snapshot = async (network: EvalNetwork, optimizer: Optimizer): Promise<Record<string, SavedTensor>> => {
   const tensors: Record<string, SavedTensor> = {};
   for (const [name, v] of Object.entries(await snapshotParams(network.store))) tensors[`${PARAM}${name}`] = { shape: v.shape, dtype: 'float32', data: v.data };
-  const state = optimizer.state();
-  for (const [key, t] of Object.entries(state)) tensors[`${OPTIM}${logicalOptimizerKey(key, network.store.prefix)}`] = await toSaved(t);
-  tf.dispose(Object.values(state));
+  const state = Object.entries(optimizer.state());
+  const saved = await Promise.all(state.map(([, t]) => toSaved(t)));
+  state.forEach(([key], i) => (tensors[`${OPTIM}${logicalOptimizerKey(key, network.store.prefix)}`] = saved[i] as SavedTensor));
+  tf.dispose(state.map(([, t]) => t));
   return tensors;
 };
 
