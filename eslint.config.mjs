@@ -6,6 +6,11 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'fs/promises', 'path', 'os', 'child_process', 'worker_threads', 'http', 'https', 'net', 'crypto', 'zlib', 'url', 'process'];
 const pureBans = ['@tensorflow/*', 'gpu.js', 'webgpu', 'node-addon-api', 'bindings', ...nodeBuiltins];
 
+// Synchronous device reads: on the webgpu engine in Node they need OffscreenCanvas and throw, so code that runs in the
+// search, training and evaluation loops reads with `await t.data()` (libs/backend/src/readback/read-scalars.ts).
+const syncReadMessage = 'synchronous device reads throw on the webgpu engine: await t.data() / t.array() (or readScalars) instead';
+const syncReads = ['dataSync', 'arraySync', 'bufferSync', 'readSync'].map((property) => ({ property, message: syncReadMessage }));
+
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', 'runs/**', 'bench/results/**', '.nx/**', 'test-results/**', '**/*.cu'] },
   {
@@ -32,6 +37,17 @@ export default [
         },
       ],
     },
+  },
+  {
+    // The loops' code; the cpu kernels (libs/backend/src/kernels/) read their own host memory and are not covered,
+    // nor are tests, which run on the cpu engine.
+    files: [
+      'libs/backend/src/{search,train,optim,network,eval-network,readback}/**/*.ts',
+      'apps/cli/src/**/*.ts',
+      'datasets/*/src/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-properties': ['error', ...syncReads] },
   },
   {
     // Belt and braces for pure libs: also ban the `node:` forms, which are not package imports.

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { loadMultiplierTable } from '@approx-darts/io';
 import { approxDartsSpace, DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { PAPER_SEARCH_PLAN } from '@approx-darts/schedule';
-import { architectureStep, buildSearchNetwork, createOptimizer, disposeParams, selectEngine, weightStep, type ApproxBinding } from '@approx-darts/backend';
+import { architectureStep, buildSearchNetwork, createOptimizer, disposeParams, readBatchStats, selectEngine, weightStep, type ApproxBinding } from '@approx-darts/backend';
 
 const batch = Number(process.argv[2] ?? 1);
 const steps = Number(process.argv[3] ?? 1);
@@ -22,8 +22,11 @@ const measure = async (space: SearchSpace, binding: ApproxBinding | null): Promi
   const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
   const start = performance.now();
   for (let s = 0; s < steps; s++) {
-    architectureStep(net, { x, y }, aOpt, PAPER_SEARCH_PLAN.architecture, 1e-4, undefined);
-    weightStep(net, { x, y }, wOpt, PAPER_SEARCH_PLAN.weights, 0.1);
+    // As the search loop does: both halves queued, then their statistics read once.
+    await readBatchStats([
+      architectureStep(net, { x, y }, aOpt, PAPER_SEARCH_PLAN.architecture, 1e-4, undefined),
+      weightStep(net, { x, y }, wOpt, PAPER_SEARCH_PLAN.weights, 0.1),
+    ]);
   }
   const seconds = (performance.now() - start) / 1000;
   wOpt.dispose();

@@ -11,6 +11,7 @@ import { decodeGenotypeJson } from '@approx-darts/genotype';
 import {
   architectureStep,
   buildSearchNetwork,
+  readBatchStats,
   createOptimizer,
   disposeParams,
   runSearch,
@@ -19,6 +20,7 @@ import {
   type SearchOptions,
 } from '@approx-darts/backend';
 import { syntheticRecords } from '../../datasets/cifar10/src/test-support';
+import { withoutSyncReads } from '../../libs/backend/src/readback/sync-reads.testing';
 
 // Tiny on purpose (2 cells, C = 2, 8 images): these tests check the loop's bookkeeping, not learning.
 const space: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 2, channels: 2 } };
@@ -32,14 +34,15 @@ beforeAll(async () => {
 });
 
 describe('bi-level search loop', () => {
-  it('is reproducible and resumes to the same genotype and alphas as an uninterrupted run', async () => {
-    const straight = await runSearch(base(await tmp()));
+  it('is reproducible and resumes to the same genotype and alphas as an uninterrupted run, reading only asynchronously', async () => {
+    // Synchronous reads throw, as on the webgpu engine: steps, evaluation, alphas and checkpoints read asynchronously.
+    const straight = await withoutSyncReads(async () => runSearch(base(await tmp())));
     const dir = await tmp();
-    const first = await runSearch({ ...base(dir), stopAfter: 1 });
+    const first = await withoutSyncReads(() => runSearch({ ...base(dir), stopAfter: 1 }));
     expect(first.history.length).toBe(1);
     // Same seed, same engine: the first epoch matches the uninterrupted run's exactly.
     expect(first.history[0]?.alphas).toEqual(straight.history[0]?.alphas);
-    const resumed = await runSearch({ ...base(dir), resume: true });
+    const resumed = await withoutSyncReads(() => runSearch({ ...base(dir), resume: true }));
     expect(resumed.epochsRun).toBe(1);
     expect(resumed.alphas).toEqual(straight.alphas);
     expect(resumed.genotype).toEqual(straight.genotype);
@@ -65,27 +68,41 @@ describe('bi-level search loop', () => {
     expect((await readJsonl(join(dir, 'metrics.jsonl'))).length).toBe(1);
   });
 
-  it('disposes every tensor of a step: 50 steps leave the tensor count unchanged', () => {
+  it('disposes every tensor of a step and reads once per step: 50 steps leave the tensor count unchanged', async () => {
     const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
     const net = buildSearchNetwork(tinySpace, { seed: 1 });
     const wOpt = createOptimizer(DARTS_SEARCH_PLAN.weights, net.weights);
     const aOpt = createOptimizer(DARTS_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
     const batch = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D, y: tf.tensor1d([1, 2], 'int32') };
-    const step = (): void => {
-      architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, undefined);
-      weightStep(net, batch, wOpt, DARTS_SEARCH_PLAN.weights, 0.025);
+    let reads = 0;
+    const read = tf.Tensor.prototype.data;
+    tf.Tensor.prototype.data = function (this: tf.Tensor) {
+      reads += 1;
+      return read.call(this);
+    } as typeof read;
+    const step = async (): Promise<void> => {
+      const [valid, train] = await readBatchStats([
+        architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, undefined),
+        weightStep(net, batch, wOpt, DARTS_SEARCH_PLAN.weights, 0.025),
+      ]);
+      expect(valid?.count === 2 && train?.count === 2 && Number.isFinite(valid.loss) && Number.isFinite(train.loss)).toBe(true);
     };
-    step();
-    const after1 = tf.memory().numTensors;
-    for (let i = 1; i < 50; i++) step();
-    expect(tf.memory().numTensors).toBe(after1);
+    try {
+      await withoutSyncReads(step);
+      const after1 = tf.memory().numTensors;
+      for (let i = 1; i < 50; i++) await withoutSyncReads(step);
+      expect(tf.memory().numTensors).toBe(after1);
+      expect(reads).toBe(50);
+    } finally {
+      tf.Tensor.prototype.data = read;
+    }
     wOpt.dispose();
     aOpt.dispose();
     tf.dispose([batch.x, batch.y]);
     disposeParams(net.store);
   });
 
-  it('runs the second-order (unrolled) architecture step, leaving the weights where they were', () => {
+  it('runs the second-order (unrolled) architecture step, leaving the weights where they were', async () => {
     const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
     const net = buildSearchNetwork(tinySpace, { seed: 2 });
     const aOpt = createOptimizer(DARTS_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
@@ -93,14 +110,18 @@ describe('bi-level search loop', () => {
     const weightsBefore = net.weights.map((w) => Array.from(w.dataSync()));
     const alphasBefore = Array.from(net.alphas.normal.dataSync());
     const before = tf.memory().numTensors;
-    const stats = architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, {
-      trainBatch: batch,
-      lr: 0.025,
-      momentum: 0.9,
-      weightDecay: 3e-4,
-      momentumOf: () => undefined,
-    });
-    expect(Number.isFinite(stats.loss)).toBe(true);
+    const [stats] = await withoutSyncReads(async () =>
+      readBatchStats([
+        architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, {
+          trainBatch: batch,
+          lr: 0.025,
+          momentum: 0.9,
+          weightDecay: 3e-4,
+          momentumOf: () => undefined,
+        }),
+      ]),
+    );
+    expect(Number.isFinite(stats?.loss)).toBe(true);
     // Adam's slots are created lazily in neither case; the step adds none of its own temporaries.
     expect(tf.memory().numTensors).toBe(before);
     expect(net.weights.map((w) => Array.from(w.dataSync()))).toEqual(weightsBefore);

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { exitWebgpu } from '@approx-darts/backend';
 import { buildProgram } from './program';
 import { toCliError } from './cli-error';
 
@@ -17,5 +18,6 @@ const main = async (argv: readonly string[]): Promise<number> => {
   }
 };
 
-// Engines such as Dawn keep the event loop alive, so a finished command exits explicitly.
-process.exit(await main(process.argv.slice(2)));
+// Dawn keeps the event loop alive while navigator.gpu is referenced, so every command, finished or failed (main
+// never throws), exits explicitly; exitWebgpu drops that reference first and is a plain exit on other engines.
+exitWebgpu(await main(process.argv.slice(2)));

@@ -11,3 +11,4 @@ export * from './engines/webgpu-setup';
 export * from './engines/dawn';
 export * from './engines/device-errors';
 export * from './webgpu';
+export * from './readback';

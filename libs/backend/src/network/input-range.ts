@@ -18,9 +18,12 @@ export interface InputRange {
 export const RANGE_MOMENTUM = 0.1;
 
 export const inputRange = (store: ParamStore, name: string): InputRange => {
-  const record = param(store, `${name}.input_range`, [3], constantInit(0), 'state');
-  // Batches seen only grows, so once positive it stays so: cache it to avoid a device read per inference call.
+  // Whether a range was recorded (batches seen > 0), kept on the host so that inference never reads the device: a
+  // fresh record has none, training records one, and a restored checkpoint says (through onRestore).
   let recorded = false;
+  const record = param(store, `${name}.input_range`, [3], constantInit(0), 'state', (values) => {
+    recorded = (values[2] ?? 0) > 0;
+  });
   return {
     variable: record,
     observe: (x, mode) => {
@@ -36,7 +39,6 @@ export const inputRange = (store: ParamStore, name: string): InputRange => {
         recorded = true;
         return undefined;
       }
-      if (!recorded) recorded = (record.dataSync()[2] ?? 0) > 0;
       return recorded ? (tf.slice(record, [0], [2]) as tf.Tensor1D) : undefined;
     },
   };

@@ -18,6 +18,9 @@ export interface ParamEntry {
   readonly name: string;
   readonly role: ParamRole;
   readonly variable: tf.Variable;
+  /** Told the host values whenever a checkpoint restores the parameter, for host-side state derived from it (which
+   *  the forward pass then needs no device read for). */
+  readonly onRestore?: (values: ArrayLike<number>) => void;
 }
 
 let storeCounter = 0;
@@ -59,13 +62,26 @@ export const normalInit =
     tf.randomNormal([...shape], 0, std, 'float32', seed);
 
 /** Creates (once) the parameter `name`; a second call with the same name is a bug in a builder. */
-export const param = (store: ParamStore, name: string, shape: readonly number[], init: Init, role: ParamRole = 'weight'): tf.Variable => {
+export const param = (
+  store: ParamStore,
+  name: string,
+  shape: readonly number[],
+  init: Init,
+  role: ParamRole = 'weight',
+  onRestore?: ParamEntry['onRestore'],
+): tf.Variable => {
   if (store.entries.has(name)) throw new Error(`parameter ${name} created twice`);
   const value = tf.tidy(() => init(shape, seedFor(store.seed, name)));
   const variable = tf.variable(value, role !== 'state', `${store.prefix}${name}`);
   value.dispose();
-  store.entries.set(name, { name, role, variable });
+  store.entries.set(name, { name, role, variable, ...(onRestore !== undefined ? { onRestore } : {}) });
   return variable;
+};
+
+/** Sets a parameter to host values of its shape (a checkpoint's) and tells its `onRestore`. */
+export const assignParam = (entry: ParamEntry, values: Float32Array | Int32Array): void => {
+  tf.tidy(() => entry.variable.assign(tf.tensor(values, [...entry.variable.shape], 'float32')));
+  entry.onRestore?.(values);
 };
 
 /** The variables of one role, in creation order. */
@@ -76,11 +92,11 @@ export const variablesOf = (store: ParamStore, role: ParamRole): readonly tf.Var
 export const countParameters = (store: ParamStore, role: ParamRole = 'weight'): number =>
   variablesOf(store, role).reduce((n, v) => n + v.size, 0);
 
-/** Plain copies of every parameter by logical name: what a checkpoint stores. */
+/** Plain copies of every parameter by logical name: what a checkpoint stores. The reads are all in flight at once. */
 export const snapshotParams = async (store: ParamStore): Promise<Record<string, { readonly shape: number[]; readonly data: Float32Array }>> => {
-  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const e of store.entries.values()) out[e.name] = { shape: [...e.variable.shape], data: (await e.variable.data()) as Float32Array };
-  return out;
+  const entries = [...store.entries.values()];
+  const values = await Promise.all(entries.map((e) => e.variable.data() as Promise<Float32Array>));
+  return Object.fromEntries(entries.map((e, i) => [e.name, { shape: [...e.variable.shape], data: values[i] as Float32Array }]));
 };
 
 /** Restores parameters by logical name; a missing or mis-shaped entry is an error naming it. */
@@ -90,7 +106,7 @@ export const restoreParams = (store: ParamStore, values: Readonly<Record<string,
     if (v === undefined) throw new Error(`checkpoint has no parameter ${e.name}`);
     if (v.shape.length !== e.variable.shape.length || v.shape.some((d, i) => d !== e.variable.shape[i]))
       throw new Error(`checkpoint parameter ${e.name} has shape [${v.shape.join(',')}], the network expects [${e.variable.shape.join(',')}]`);
-    tf.tidy(() => e.variable.assign(tf.tensor(v.data, [...e.variable.shape], 'float32')));
+    assignParam(e, v.data);
   }
 };
 

@@ -39,12 +39,12 @@ export const createAdam = (config: AdamConfig, variables: readonly tf.Variable[]
       });
     },
     state: () => ({ ...snapshotSlots(first), ...snapshotSlots(second), [ADAM_STEP]: tf.scalar(t, 'int32') }),
-    restore: (state) => {
+    restore: async (state) => {
       restoreSlots(first, state);
       restoreSlots(second, state);
       const step = state[ADAM_STEP];
       if (step === undefined) throw new Error(`optimizer state: missing '${ADAM_STEP}'`);
-      t = step.dataSync()[0] ?? 0;
+      t = (await step.data())[0] ?? 0;
     },
     dispose: () => {
       for (const [, s] of [...first.entries(), ...second.entries()]) s.dispose();

@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import type { OptimizerConfig } from '@approx-darts/schedule';
 import { createOptimizer } from './optimizer';
-import { clipByGlobalNorm } from './clip';
+import { ADAM_STEP } from './adam';
+import { clipByGlobalNorm, globalNormSquared } from './clip';
+import { withoutSyncReads } from '../readback/sync-reads.testing';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -114,7 +116,7 @@ describe('Adam (PyTorch semantics, coupled L2 decay)', () => {
 });
 
 describe('state save / restore', () => {
-  const continuation = (config: OptimizerConfig): void => {
+  const continuation = async (config: OptimizerConfig): Promise<void> => {
     const grads = [[0.5, -1], [0.2, 0.3], [-0.4, 0.1], [1, 1]];
     const reference = run(config, [1, 2], grads, 0.1);
 
@@ -125,7 +127,7 @@ describe('state save / restore', () => {
     const saved = first.state();
     first.dispose();
     const second = createOptimizer(config, [w]);
-    second.restore(saved);
+    await second.restore(saved);
     for (const t of Object.values(saved)) t.dispose();
     for (const g of grads.slice(2)) tf.tidy(() => second.step({ [w.name]: tf.tensor1d(g) }, 0.1));
     expect(values(w)).toEqual(reference);
@@ -136,12 +138,33 @@ describe('state save / restore', () => {
   it('SGD continues identically', () => continuation(sgd(0.9, 3e-4)));
   it('Adam continues identically (moments and step count)', () => continuation(adam(0.5, 0.999, 1e-3)));
 
-  it('restore rejects missing or misshapen state', () => {
+  it('restore rejects missing or misshapen state', async () => {
     const w = variable([1, 2]);
     const opt = createOptimizer(sgd(0.9, 0), [w]);
-    expect(() => opt.restore({})).toThrow(/missing 'momentum\/w/);
-    expect(() => opt.restore({ [`momentum/${w.name}`]: tf.zeros([3]) })).toThrow(/shape \[3\], expected \[2\]/);
+    await expect(opt.restore({})).rejects.toThrow(/missing 'momentum\/w/);
+    await expect(opt.restore({ [`momentum/${w.name}`]: tf.zeros([3]) })).rejects.toThrow(/shape \[3\], expected \[2\]/);
+    await expect(createOptimizer(adam(0.5, 0.999, 0), [w]).restore({})).rejects.toThrow(/missing 'adam\.m\/w/);
     opt.dispose();
+  });
+
+  it('Adam restores its step count without a synchronous read', async () => {
+    const w = variable([1, 2]);
+    const first = createOptimizer(adam(0.5, 0.999, 0), [w]);
+    for (let i = 0; i < 3; i++) tf.tidy(() => first.step({ [w.name]: tf.tensor1d([0.5, -1]) }, 0.1));
+    const saved = first.state();
+    expect(values(saved[ADAM_STEP]!)).toEqual([3]);
+    const second = createOptimizer(adam(0.5, 0.999, 0), [w]);
+    await withoutSyncReads(() => second.restore(saved));
+    // Step 4 with the restored count moves w exactly as the original optimizer's step 4 does.
+    const twin = variable(values(w));
+    tf.tidy(() => first.step({ [w.name]: tf.tensor1d([0.25, 0.25]) }, 0.1));
+    const expected = values(w);
+    w.assign(tf.tensor1d(values(twin)));
+    tf.tidy(() => second.step({ [w.name]: tf.tensor1d([0.25, 0.25]) }, 0.1));
+    expect(values(w)).toEqual(expected);
+    tf.dispose([...Object.values(saved), twin]);
+    first.dispose();
+    second.dispose();
   });
 
   it('leaves variables without a gradient unchanged and does not leak tensors', () => {
@@ -155,6 +178,17 @@ describe('state save / restore', () => {
     expect(values(a)[0]).toBeLessThan(1);
   });
 
+  it('frees everything it made when disposed', () => {
+    const w = variable([1, 2]);
+    const before = tf.memory().numTensors;
+    for (const config of [sgd(0.9, 0), adam(0.5, 0.999, 0)]) {
+      const opt = createOptimizer(config, [w]);
+      tf.tidy(() => opt.step({ [w.name]: tf.tensor1d([1, 1]) }, 0.1));
+      opt.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses two variables with one name', () => {
     const a = variable([1]);
     expect(() => createOptimizer(sgd(0, 0), [a, a])).toThrow(/share the name/);
@@ -162,23 +196,54 @@ describe('state save / restore', () => {
 });
 
 describe('clipByGlobalNorm', () => {
-  it('scales to maxNorm when the global norm exceeds it', () => {
+  it('scales to maxNorm when the global norm exceeds it, on the device', async () => {
     // Norm of (3, 4) and (12) is 13.
-    const { grads, norm } = clipByGlobalNorm({ a: tf.tensor1d([3, 4]), b: tf.tensor1d([12]) }, 5);
-    expect(norm).toBeCloseTo(13, 5);
+    const { grads, normSquared } = await withoutSyncReads(async () => clipByGlobalNorm({ a: tf.tensor1d([3, 4]), b: tf.tensor1d([12]) }, 5));
+    expect(values(normSquared)[0]).toBeCloseTo(169, 4);
     const scale = 5 / (13 + 1e-6);
     expect(values(grads['a']!)).toEqual([3, 4].map((v) => expect.closeTo(v * scale, 5)));
     expect(values(grads['b']!)[0]).toBeCloseTo(12 * scale, 5);
+  });
+
+  it('leaves no tensors behind but its results, and reports 0 for no gradients', () => {
+    const g = tf.tensor1d([1, 2]);
+    const before = tf.memory().numTensors;
+    const { grads, normSquared } = clipByGlobalNorm({ g }, 1);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    tf.dispose([grads['g']!, normSquared, g]);
+    const none = clipByGlobalNorm({}, 1);
+    expect(none.grads).toEqual({});
+    expect(values(none.normSquared)).toEqual([0]);
+    const squared = globalNormSquared([tf.tensor1d([3, 4]), tf.tensor1d([12])]);
+    expect(values(squared)).toEqual([169]);
+    tf.dispose([none.normSquared, squared]);
+  });
+
+  it('sums many gradients 7 at a time (webgpu binds at most 8 buffers), in the order of one AddN over all', () => {
+    const grads = Array.from({ length: 20 }, (_, i) => tf.tensor1d([Math.fround(0.1 * (i + 1)), Math.fround(1 / (i + 3))]));
+    const addNs: number[] = [];
+    const run = tf.engine().runKernel.bind(tf.engine());
+    tf.engine().runKernel = ((name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap) => {
+      if (name === 'AddN') addNs.push(Object.keys(inputs).length);
+      return run(name, inputs, attrs);
+    }) as typeof run;
+    const squared = globalNormSquared(grads);
+    tf.engine().runKernel = run;
+    expect(Math.max(...addNs)).toBeLessThanOrEqual(7);
+    const reference = tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+    expect(values(squared)).toEqual(values(reference));
+    tf.dispose([...grads, squared, reference]);
   });
 
   test.prop([fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 10 }), fc.float({ min: Math.fround(0.1), max: 20, noNaN: true })], {
     numRuns: 30,
   })('never returns a norm above maxNorm and leaves small gradients alone', (g, maxNorm) => {
     const input = tf.tensor1d(g);
-    const { grads, norm } = clipByGlobalNorm({ g: input }, maxNorm);
+    const { grads, normSquared } = clipByGlobalNorm({ g: input }, maxNorm);
+    const norm = Math.sqrt(values(normSquared)[0]!);
     const outNorm = Math.hypot(...values(grads['g']!));
     expect(outNorm).toBeLessThanOrEqual(maxNorm * (1 + 1e-5));
-    if (norm <= maxNorm) expect(values(grads['g']!)).toEqual(values(input));
-    tf.dispose([input, grads['g']!]);
+    if (norm + 1e-6 <= maxNorm) expect(values(grads['g']!)).toEqual(values(input));
+    tf.dispose([input, grads['g']!, normSquared]);
   });
 });

@@ -8,12 +8,13 @@ import { createAdam } from './adam';
  * `variable.name` (variables without a gradient are left alone, as PyTorch skips `grad is None`); the learning rate
  * is passed per step because the schedule lives outside (`learningRate` of @approx-darts/schedule).
  * `state` returns the slot tensors (momentum buffers, Adam moments, step count) under stable names, so a checkpoint
- * can save them and `restore` can continue identically. `state` returns fresh tensors the caller disposes.
+ * can save them and `restore` can continue identically. `state` returns fresh tensors the caller disposes. `restore`
+ * is asynchronous because it reads the step count back to the host, and only asynchronous reads work on every engine.
  */
 export interface Optimizer {
   step(grads: tf.NamedTensorMap, lr: number): void;
   state(): Record<string, tf.Tensor>;
-  restore(state: Record<string, tf.Tensor>): void;
+  restore(state: Record<string, tf.Tensor>): Promise<void>;
   /** Frees the slot tensors. */
   dispose(): void;
 }

@@ -30,7 +30,7 @@ export const createSgd = (config: SgdConfig, variables: readonly tf.Variable[]):
       });
     },
     state: () => (buffers !== undefined ? snapshotSlots(buffers) : {}),
-    restore: (state) => {
+    restore: async (state) => {
       if (buffers !== undefined) restoreSlots(buffers, state);
     },
     dispose: () => {

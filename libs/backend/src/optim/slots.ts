@@ -9,8 +9,9 @@ export interface Slots {
 export const slotName = (slot: string, variable: string): string => `${slot}/${variable}`;
 
 export const createSlots = (slot: string, variables: readonly tf.Variable[]): Slots => {
+  // The tidy frees the zeros each variable is made from (the variable holds its own reference to the data).
   const byVariable = new Map(
-    variables.map((v) => [v.name, tf.variable(tf.zerosLike(v), false, `${slotName(slot, v.name)}#${Math.random().toString(36).slice(2)}`)] as const),
+    variables.map((v) => [v.name, tf.tidy(() => tf.variable(tf.zerosLike(v), false, `${slotName(slot, v.name)}#${Math.random().toString(36).slice(2)}`))] as const),
   );
   return {
     get: (name) => {

@@ -3,7 +3,7 @@ import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
 import { PathReporter } from 'io-ts/PathReporter';
 import { loadCheckpoint, saveCheckpoint, type SavedTensor } from '@approx-darts/run-store';
-import type { ParamStore } from '../network';
+import { assignParam, type ParamStore } from '../network';
 import type { Optimizer } from '../optim';
 import { SearchResumeError } from './errors';
 import { SearchCheckpointMeta } from './search-records';
@@ -24,16 +24,21 @@ const saved = async (x: tf.Tensor): Promise<SavedTensor> =>
     ? { shape: [...x.shape], dtype: 'int32', data: (await x.data()) as Int32Array }
     : { shape: [...x.shape], dtype: 'float32', data: (await x.data()) as Float32Array };
 
-/** Writes parameters (by logical name), both optimizers' states and the meta, atomically into `dir`. */
+/**
+ * Writes parameters (by logical name), both optimizers' states and the meta, atomically into `dir`. All reads are in
+ * flight at once, so the device queue drains once rather than once per tensor.
+ */
 export const saveSearchCheckpoint = async (dir: string, state: SearchState, meta: SearchCheckpointMeta): Promise<void> => {
-  const tensors: Record<string, SavedTensor> = {};
-  for (const e of state.store.entries.values()) tensors[`param/${e.name}`] = await saved(e.variable);
-  for (const [which, optimizer] of Object.entries(state.optimizers)) {
-    const slots = optimizer.state();
-    for (const [key, value] of Object.entries(slots)) tensors[`opt.${which}/${portable(state.store, key)}`] = await saved(value);
-    tf.dispose(Object.values(slots));
+  const slots = Object.entries(state.optimizers).flatMap(([which, optimizer]) =>
+    Object.entries(optimizer.state()).map(([key, value]) => [`opt.${which}/${portable(state.store, key)}`, value] as const),
+  );
+  const named: ReadonlyArray<readonly [string, tf.Tensor]> = [...[...state.store.entries.values()].map((e) => [`param/${e.name}`, e.variable] as const), ...slots];
+  try {
+    const values = await Promise.all(named.map(([, t]) => saved(t)));
+    await saveCheckpoint(dir, { meta, tensors: Object.fromEntries(named.map(([name], i) => [name, values[i] as SavedTensor])) });
+  } finally {
+    tf.dispose(slots.map(([, t]) => t));
   }
-  await saveCheckpoint(dir, { meta, tensors });
 };
 
 /** Loads the checkpoint in `dir` into the network and optimizers; undefined when there is none. */
@@ -51,7 +56,7 @@ export const restoreSearchCheckpoint = async (dir: string, state: SearchState): 
     if (t === undefined) throw new SearchResumeError(`${dir}: checkpoint has no parameter ${e.name} (a different network?)`);
     if (!tf.util.arraysEqual([...t.shape], e.variable.shape))
       throw new SearchResumeError(`${dir}: parameter ${e.name} has shape [${t.shape.join(',')}], this network has [${e.variable.shape.join(',')}]`);
-    tf.tidy(() => e.variable.assign(tf.tensor(t.data, [...t.shape], 'float32')));
+    assignParam(e, t.data);
   }
   for (const [which, optimizer] of Object.entries(state.optimizers)) {
     const prefix = `opt.${which}/`;
@@ -59,7 +64,7 @@ export const restoreSearchCheckpoint = async (dir: string, state: SearchState): 
     for (const [key, t] of Object.entries(checkpoint.tensors))
       if (key.startsWith(prefix)) slots[local(state.store, key.slice(prefix.length))] = tf.tensor(t.data, [...t.shape], t.dtype);
     try {
-      optimizer.restore(slots);
+      await optimizer.restore(slots);
     } catch (e) {
       throw new SearchResumeError(`${dir}: ${which} optimizer state does not fit: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

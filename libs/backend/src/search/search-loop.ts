@@ -10,7 +10,8 @@ import { buildSearchNetwork, disposeParams, type SearchNetwork } from '../networ
 import type { ApproxBinding } from '../ops';
 import { createOptimizer, type Optimizer } from '../optim';
 import { alphaEvolutionSvg } from './alpha-plot';
-import { architectureStep, weightStep, type BatchStats, type LabelledBatch, type UnrolledContext } from './bilevel-step';
+import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
+import { readScalars } from '../readback';
 import { SearchDivergedError } from './errors';
 import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
 import { EpochRecord, type Measured } from './search-records';
@@ -61,12 +62,13 @@ export interface SearchResult {
   readonly epochsRun: number;
 }
 
-const softmaxAlphas = (net: SearchNetwork): Alphas => {
-  const rows = (v: tf.Variable): number[][] => (v.arraySync() as number[][]).map((r) => [...softmax(r)]);
-  return { normal: rows(net.alphas.normal), reduce: rows(net.alphas.reduce) };
+/** The raw alphas of both cell types, read back asynchronously (once per epoch). */
+const readAlphas = async (net: SearchNetwork): Promise<Alphas> => {
+  const [normal, reduce] = await Promise.all([net.alphas.normal.array(), net.alphas.reduce.array()]);
+  return { normal: normal as number[][], reduce: reduce as number[][] };
 };
 
-const rawAlphas = (net: SearchNetwork): Alphas => ({ normal: net.alphas.normal.arraySync() as number[][], reduce: net.alphas.reduce.arraySync() as number[][] });
+const softmaxRows = (alphas: Alphas): Alphas => ({ normal: alphas.normal.map((r) => [...softmax(r)]), reduce: alphas.reduce.map((r) => [...softmax(r)]) });
 
 const labelled = (b: Batch): LabelledBatch => ({ x: b.x, y: b.y as tf.Tensor1D });
 
@@ -76,22 +78,37 @@ const disposeBatch = (b: Batch | undefined): void => {
   b.y.dispose();
 };
 
-/** Inference-mode loss and accuracy over some records (BN running statistics, no augmentation beyond normalization). */
+/**
+ * Inference-mode loss and accuracy over some records (BN running statistics, no augmentation beyond normalization).
+ * Each batch's summed loss and correct count stay on the device until the pass is queued, then come back in one read.
+ */
 export const evaluateSearchNetwork = async (net: SearchNetwork, records: Records, indices: Int32Array, batchSize: number): Promise<Measured> => {
+  const perBatch: tf.Tensor1D[] = [];
+  let images = 0;
+  try {
+    for await (const b of epochBatches({ records, indices, batchSize, rng: createRng(0), shuffle: false, augmentation: evalAugmentation, labels: 'int32' })) {
+      perBatch.push(
+        tf.tidy(() => {
+          const logits = net.forward(b.x, 'eval');
+          const y = b.y as tf.Tensor1D;
+          const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, logits.shape[1]), logits, undefined, undefined, tf.Reduction.SUM);
+          return tf.stack([ce, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'))]) as tf.Tensor1D;
+        }),
+      );
+      images += b.indices.length;
+      disposeBatch(b);
+    }
+  } catch (e) {
+    tf.dispose(perBatch);
+    throw e;
+  }
+  const values = await readScalars(perBatch);
+  // Summed on the host in batch order, in double precision.
   let loss = 0;
   let correct = 0;
-  let images = 0;
-  for await (const b of epochBatches({ records, indices, batchSize, rng: createRng(0), shuffle: false, augmentation: evalAugmentation, labels: 'int32' })) {
-    const [l, c] = tf.tidy(() => {
-      const logits = net.forward(b.x, 'eval');
-      const y = b.y as tf.Tensor1D;
-      const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, logits.shape[1]), logits, undefined, undefined, tf.Reduction.SUM);
-      return [ce.dataSync()[0] ?? NaN, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')).dataSync()[0] ?? 0];
-    });
-    loss += l;
-    correct += c;
-    images += b.indices.length;
-    disposeBatch(b);
+  for (let i = 0; i < values.length; i += 2) {
+    loss += values[i] ?? Number.NaN;
+    correct += values[i + 1] ?? 0;
   }
   return { loss: images > 0 ? loss / images : NaN, accuracy: images > 0 ? correct / images : NaN, images };
 };
@@ -177,10 +194,10 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
           const weightBatch = wb.value;
           const archBatch = ab?.value;
           try {
-            let trainStats: BatchStats | undefined;
-            let validStats: BatchStats | undefined;
+            let trainPending: PendingStats | undefined;
+            let validPending: PendingStats | undefined;
             for (const which of plan.stepOrder) {
-              if (which === 'weights') trainStats = weightStep(net, labelled(weightBatch), optimizers.weights, plan.weights, lrW);
+              if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, plan.weights, lrW);
               else if (archBatch !== undefined) {
                 const unrolled: UnrolledContext | undefined =
                   plan.order === 'second'
@@ -192,9 +209,11 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
                         momentumOf: momentumOf(optimizers.weights),
                       }
                     : undefined;
-                validStats = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
+                validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
               }
             }
+            // The step's one read, once both halves are queued.
+            const [trainStats, validStats] = await readBatchStats([trainPending, validPending]);
             for (const [what, s] of [['training', trainStats], ['architecture', validStats]] as const)
               if (s !== undefined && !Number.isFinite(s.loss))
                 throw new SearchDivergedError(
@@ -223,8 +242,9 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
       }
       const seconds = (performance.now() - started) / 1000;
       const valid = await evaluateSearchNetwork(net, o.records, archIndices, plan.batchSize);
-      const alphas = softmaxAlphas(net);
-      const genotype = derive(space)(rawAlphas(net));
+      const raw = await readAlphas(net);
+      const alphas = softmaxRows(raw);
+      const genotype = derive(space)(raw);
       const record: EpochRecord = {
         epoch,
         warmup,
@@ -244,8 +264,8 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
       await saveSearchCheckpoint(checkpointDir, { store: net.store, optimizers }, { kind: 'approx-darts-search', epoch: epoch + 1, rng: { weights: rngs.weights.state(), architecture: rngs.architecture.state() } });
       o.onEpoch?.(record);
     }
-    const genotype = derive(space)(rawAlphas(net));
-    return { genotype, alphas: softmaxAlphas(net), history, epochsRun: Math.max(0, end - start) };
+    const raw = await readAlphas(net);
+    return { genotype: derive(space)(raw), alphas: softmaxRows(raw), history, epochsRun: Math.max(0, end - start) };
   } finally {
     optimizers.weights.dispose();
     optimizers.architecture.dispose();

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '@approx-darts/cifar10';
 import type { EvalNetwork } from '../eval-network/eval-network';
-import { clipByGlobalNorm } from '../optim/clip';
+import { clipByGlobalNorm, globalNormSquared } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
+import { readScalars } from '../readback/read-scalars';
 import { correctCount, crossEntropy } from './loss';
 
-/** Thrown when the loss or the gradient norm stops being finite; training stops without taking that step. */
+/** Thrown when the loss or the gradient norm stops being finite; training stops at that batch (see trainEpoch). */
 export class NonFiniteLossError extends Error {
   constructor(
     message: string,
@@ -47,8 +48,10 @@ const progressOf = (s: ReturnType<typeof sums>): PassProgress => ({
 
 /**
  * One training epoch: per batch, loss = CE(logits) + auxiliaryWeight * CE(aux logits), gradients of the weights,
- * global-norm clipping, one optimizer step. A non-finite loss or gradient norm throws NonFiniteLossError before
- * the step, so the weights stay those of the last good step.
+ * global-norm clipping on the device, one optimizer step, then one read of the batch's loss, correct count and
+ * squared gradient norm together (only asynchronous reads work on the webgpu engine, and reading once the update is
+ * queued keeps the device busy). A non-finite loss or gradient norm throws NonFiniteLossError: that batch's update
+ * is already applied, so the network must be discarded, as runTraining does (it keeps the last good checkpoint).
  */
 export const trainEpoch = async (
   network: EvalNetwork,
@@ -64,37 +67,36 @@ export const trainEpoch = async (
   for await (const batch of batches) {
     const y = batch.y as tf.Tensor2D;
     const n = batch.x.shape[0];
-    const correct = tf.variable(tf.scalar(0, 'int32'), false);
+    const side: { correct?: tf.Scalar } = {};
     const { value, grads } = tf.variableGrads(() => {
       const out = network.forward(batch.x, 'train', { probability: o.dropPath, random: o.random });
-      correct.assign(correctCount(out.logits, y));
+      side.correct = tf.keep(correctCount(out.logits, y));
       const main = crossEntropy(out.logits, y);
       return out.auxLogits === undefined || o.auxiliaryWeight === 0 ? main : tf.add(main, tf.mul(crossEntropy(out.auxLogits, y), o.auxiliaryWeight));
     }, [...network.weights]);
-    const loss = (await value.data())[0] ?? Number.NaN;
     const clipped = o.gradClip === undefined ? undefined : clipByGlobalNorm(grads, o.gradClip);
-    const norm =
-      clipped?.norm ??
-      tf.tidy(() => Math.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0] ?? Number.NaN));
-    try {
-      if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-        throw new NonFiniteLossError(`the loss became ${Number.isFinite(loss) ? `finite but the gradient norm is ${norm}` : loss} at epoch ${o.epoch + 1}, batch ${index + 1}`, o.epoch, index);
-      }
-      optimizer.step(clipped?.grads ?? grads, o.lr);
-      maxGradNorm = Math.max(maxGradNorm, norm);
-      s.images += n;
-      s.loss += loss * n;
-      s.correct += (await correct.data())[0] ?? 0;
-    } finally {
-      tf.dispose([value, correct, batch.x, batch.y, ...Object.values(grads), ...Object.values(clipped?.grads ?? {})]);
+    const normSquared = clipped?.normSquared ?? globalNormSquared(Object.values(grads));
+    optimizer.step(clipped?.grads ?? grads, o.lr);
+    tf.dispose([batch.x, batch.y, ...Object.values(grads), ...Object.values(clipped?.grads ?? {})]);
+    const [loss = Number.NaN, correct = 0, squared = Number.NaN] = await readScalars([value, side.correct ?? tf.scalar(0), normSquared]);
+    const norm = Math.sqrt(squared);
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+      throw new NonFiniteLossError(`the loss became ${Number.isFinite(loss) ? `finite but the gradient norm is ${norm}` : loss} at epoch ${o.epoch + 1}, batch ${index + 1}`, o.epoch, index);
     }
+    maxGradNorm = Math.max(maxGradNorm, norm);
+    s.images += n;
+    s.loss += loss * n;
+    s.correct += correct;
     index += 1;
     onBatch?.(progressOf(s), n);
   }
   return { ...progressOf(s), seconds: (performance.now() - start) / 1000, maxGradNorm };
 };
 
-/** Loss and accuracy of the network in inference mode (running BN statistics, recorded quantization ranges). */
+/**
+ * Loss and accuracy of the network in inference mode (running BN statistics, recorded quantization ranges); one read
+ * per batch, for the running figures `onBatch` reports.
+ */
 export const evaluateNetwork = async (
   network: EvalNetwork,
   batches: AsyncIterable<Batch>,
@@ -109,10 +111,11 @@ export const evaluateNetwork = async (
       return [crossEntropy(logits, y), correctCount(logits, y)];
     });
     const n = batch.x.shape[0];
+    tf.dispose([batch.x, batch.y]);
+    const [l = Number.NaN, c = 0] = await readScalars([loss, correct]);
     s.images += n;
-    s.loss += ((await loss.data())[0] ?? Number.NaN) * n;
-    s.correct += (await correct.data())[0] ?? 0;
-    tf.dispose([loss, correct, batch.x, batch.y]);
+    s.loss += l * n;
+    s.correct += c;
     onBatch?.(progressOf(s), n);
   }
   return { ...progressOf(s), seconds: (performance.now() - start) / 1000, maxGradNorm: 0 };

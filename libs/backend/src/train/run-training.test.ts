@@ -12,6 +12,8 @@ import { readJsonl } from '@approx-darts/run-store';
 import { loadTrainCheckpoint, paramsOfCheckpoint, runTraining, RUN_FILES } from './run-training';
 import { NonFiniteLossError } from './epoch';
 import type { TrainRunConfig } from './train-config';
+import { evaluateCheckpoint } from './evaluate-checkpoint';
+import { withoutSyncReads } from '../readback/sync-reads.testing';
 
 const DATA = resolve(process.cwd(), '../shared/datasets/cifar-10-partial');
 let data: Cifar10;
@@ -37,9 +39,10 @@ const tinyConfig = (over: Partial<TrainRunConfig> = {}): TrainRunConfig => ({
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'train-run-'));
 
 describe('runTraining', () => {
-  it('writes metrics and a checkpoint per epoch, and a resumed run continues exactly', async () => {
+  it('writes metrics and a checkpoint per epoch, and a resumed run continues exactly, reading only asynchronously', async () => {
     const straight = await tempDir();
-    const result = await runTraining({ runDir: straight, config: tinyConfig(), data, binding: null, resume: false });
+    // Synchronous reads throw, as on the webgpu engine: training, evaluation and checkpoints read asynchronously.
+    const result = await withoutSyncReads(() => runTraining({ runDir: straight, config: tinyConfig(), data, binding: null, resume: false }));
     expect(result.metrics.map((m) => m.epoch)).toEqual([0, 1]);
     const lines = await readJsonl(join(straight, RUN_FILES.metrics));
     expect(lines).toHaveLength(2);
@@ -73,7 +76,7 @@ describe('runTraining', () => {
     expect((await loadTrainCheckpoint(interrupted))?.meta.epoch).toBe(1);
     await expect(runTraining({ runDir: interrupted, config: tinyConfig(), data, binding: null, resume: false })).rejects.toThrow(/--resume/);
     await expect(runTraining({ runDir: interrupted, config: tinyConfig({ seed: 8 }), data, binding: null, resume: true })).rejects.toThrow(/different settings \(seed\)/);
-    const resumed = await runTraining({ runDir: interrupted, config: tinyConfig(), data, binding: null, resume: true });
+    const resumed = await withoutSyncReads(() => runTraining({ runDir: interrupted, config: tinyConfig(), data, binding: null, resume: true }));
     expect(resumed.startEpoch).toBe(1);
     expect(resumed.metrics.map((m) => m.epoch)).toEqual([0, 1]);
     expect(resumed.metrics[1]!.trainLoss).toBe(result.metrics[1]!.trainLoss);
@@ -112,5 +115,14 @@ describe('runTraining on an approximate multiplier', () => {
       expect(r.data[2], name).toBe(2);
       expect(r.data[0]!, name).toBeLessThan(r.data[1]!);
     }
+    // Re-evaluating the checkpoint quantizes with those ranges, without a synchronous read, and reproduces the test
+    // figures of the run's last epoch (same network, same 4 test images).
+    const checkpoint = (await loadTrainCheckpoint(dir))!;
+    const evaluation = await withoutSyncReads(() =>
+      evaluateCheckpoint({ config, tensors: checkpoint.tensors, binding: { table: exactTable(), quantization: 'asymmetric', perChannelWeights: false }, test: data.test, limit: 4, batchSize: 4 }),
+    );
+    expect(evaluation.images).toBe(4);
+    expect(evaluation.accuracy).toBe(result.metrics[0]!.testAccuracy);
+    expect(evaluation.loss).toBe(result.metrics[0]!.testLoss);
   });
 });

@@ -68,9 +68,10 @@ const toSaved = async (t: tf.Tensor): Promise<SavedTensor> => {
 const snapshot = async (network: EvalNetwork, optimizer: Optimizer): Promise<Record<string, SavedTensor>> => {
   const tensors: Record<string, SavedTensor> = {};
   for (const [name, v] of Object.entries(await snapshotParams(network.store))) tensors[`${PARAM}${name}`] = { shape: v.shape, dtype: 'float32', data: v.data };
-  const state = optimizer.state();
-  for (const [key, t] of Object.entries(state)) tensors[`${OPTIM}${logicalOptimizerKey(key, network.store.prefix)}`] = await toSaved(t);
-  tf.dispose(Object.values(state));
+  const state = Object.entries(optimizer.state());
+  const saved = await Promise.all(state.map(([, t]) => toSaved(t)));
+  state.forEach(([key], i) => (tensors[`${OPTIM}${logicalOptimizerKey(key, network.store.prefix)}`] = saved[i] as SavedTensor));
+  tf.dispose(state.map(([, t]) => t));
   return tensors;
 };
 
@@ -83,14 +84,14 @@ export const paramsOfCheckpoint = (tensors: Readonly<Record<string, SavedTensor>
   return out;
 };
 
-const restoreOptimizer = (network: EvalNetwork, optimizer: Optimizer, tensors: Readonly<Record<string, SavedTensor>>): void => {
+const restoreOptimizer = async (network: EvalNetwork, optimizer: Optimizer, tensors: Readonly<Record<string, SavedTensor>>): Promise<void> => {
   const logical = new Set(network.store.entries.keys());
   const state: Record<string, tf.Tensor> = {};
   for (const [name, t] of Object.entries(tensors)) {
     if (name.startsWith(OPTIM)) state[physicalOptimizerKey(name.slice(OPTIM.length), network.store.prefix, logical)] = tf.tensor(t.data, [...t.shape], t.dtype);
   }
   try {
-    optimizer.restore(state);
+    await optimizer.restore(state);
   } finally {
     tf.dispose(Object.values(state));
   }
@@ -147,7 +148,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     let startEpoch = 0;
     if (existing !== undefined) {
       restoreParams(network.store, paramsOfCheckpoint(existing.tensors));
-      restoreOptimizer(network, optimizer, existing.tensors);
+      await restoreOptimizer(network, optimizer, existing.tensors);
       dataRng = createRng(existing.meta.rng.data);
       dropRng = createRng(existing.meta.rng.dropPath);
       startEpoch = existing.meta.epoch;
