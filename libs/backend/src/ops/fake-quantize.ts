@@ -19,7 +19,11 @@ export const fakeQuantize8 = <T extends tf.Tensor>(x: T, bounds: tf.Tensor2D, mo
   return tf.engine().runKernel(FakeQuantize8, { x, bounds } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as T;
 };
 
-/** `[1, 2]` bounds of an activation: a recorded `[min, max]`, or the tensor's own (tf.min/tf.max are exact on every engine). */
+/**
+ * `[1, 2]` bounds of an activation: a recorded `[min, max]`, or the tensor's own (tf.min/tf.max are exact on every
+ * engine). Unlike `rangeOf`, tf.min/tf.max propagate NaN, and a NaN range reads as `[0, 0]`: only a tensor holding
+ * NaN is fake-quantized differently here than by the forward kernels.
+ */
 export const activationBounds = (x: tf.Tensor, range?: tf.Tensor): tf.Tensor2D =>
   tf.tidy(() => tf.reshape(range === undefined ? tf.stack([tf.min(x), tf.max(x)]) : range, [1, 2]) as tf.Tensor2D);
 
