@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { selectEngine } from '../engines/select';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCifar10, type Cifar10 } from '@approx-darts/cifar10';
 import { DARTS_V2 } from '@approx-darts/genotype';
@@ -19,7 +20,8 @@ const DATA = resolve(process.cwd(), '../shared/datasets/cifar-10-partial');
 let data: Cifar10;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  // The cpu engine (tfjs-backend-cpu with the project's fast kernels), as the CLI runs it: about ten times faster.
+  await selectEngine('cpu');
   data = await loadCifar10(DATA);
 });
 
