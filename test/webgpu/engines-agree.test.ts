@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonl } from '@approx-darts/run-store';
-import { webgpuForTests } from './webgpu-for-tests';
+import { slowWebgpuSuites, webgpuForTests } from './webgpu-for-tests';
 
-const engine = await webgpuForTests();
+const engine = slowWebgpuSuites('cpu vs webgpu search agreement') ? await webgpuForTests() : undefined;
 const bin = resolve(process.cwd(), 'apps/cli/bin/approx-darts.mjs');
 const luts = resolve(process.cwd(), '../shared/multipliers');
 

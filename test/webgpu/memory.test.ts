@@ -8,9 +8,9 @@ import { DARTS_SPACE, isApproximable, type SearchSpace } from '@approx-darts/sea
 import { DARTS_SEARCH_PLAN } from '@approx-darts/schedule';
 import { loadMultiplierTable } from '@approx-darts/io';
 import { architectureStep, buildSearchNetwork, createOptimizer, disposeParams, readBatchStats, weightStep } from '@approx-darts/backend';
-import { webgpuForTests } from './webgpu-for-tests';
+import { slowWebgpuSuites, webgpuForTests } from './webgpu-for-tests';
 
-const engine = await webgpuForTests();
+const engine = slowWebgpuSuites('webgpu memory over 50 steps') ? await webgpuForTests() : undefined;
 const space: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
 
 describe.skipIf(engine === undefined)('memory on webgpu', () => {

@@ -15,3 +15,13 @@ export const webgpuForTests = async (): Promise<WebgpuEngine | undefined> => {
     return undefined;
   }
 };
+
+/**
+ * Whether the whole-search suites on webgpu run: SwiftShader executes every dispatch on the CPU, so a tiny search
+ * takes minutes per engine on 2 cores. Off unless APPROX_DARTS_SLOW_WEBGPU=1; the skip says so.
+ */
+export const slowWebgpuSuites = (what: string): boolean => {
+  const on = process.env['APPROX_DARTS_SLOW_WEBGPU'] === '1';
+  if (!on) console.warn(`skipped: ${what}: takes minutes on SwiftShader; run with APPROX_DARTS_SLOW_WEBGPU=1`);
+  return on;
+};
