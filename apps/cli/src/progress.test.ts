@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress } from './progress';
+import { createProgress, formatSeconds } from './progress';
 
 const capture = (isTTY: boolean) => {
   const stream = Object.assign(new PassThrough(), { isTTY, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
@@ -44,5 +44,20 @@ describe('createProgress (TTY)', () => {
     expect(out.text()).toContain('train');
     expect(out.text()).toContain('8/8');
     expect(out.text()).toContain('loss=1.500');
+  });
+});
+
+describe('formatSeconds', () => {
+  it('rounds before splitting into units, so no unit reads 60', () => {
+    expect(formatSeconds(119.6)).toBe('2m00s');
+    expect(formatSeconds(59.6)).toBe('1m00s');
+    expect(formatSeconds(65)).toBe('1m05s');
+    expect(formatSeconds(3599.7)).toBe('1h00m');
+    expect(formatSeconds(7170)).toBe('2h00m');
+    expect(formatSeconds(3780)).toBe('1h03m');
+    expect(formatSeconds(Number.POSITIVE_INFINITY)).toBe('?');
+  });
+  it('counts every second below a minute', () => {
+    for (let s = 0; s < 60; s++) expect(formatSeconds(s)).toBe(`${s}s`);
   });
 });

@@ -29,8 +29,16 @@ const formatFields = (fields: ProgressFields): string =>
     .map(([k, v]) => `${k}=${formatNumber(v)}`)
     .join(' ');
 
-const formatSeconds = (s: number): string =>
-  !Number.isFinite(s) ? '?' : s < 60 ? `${Math.round(s)}s` : s < 3600 ? `${Math.floor(s / 60)}m${Math.round(s % 60)}s` : `${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m`;
+/** A duration as `45s`, `2m05s` or `1h03m`; rounded once, before splitting, so 119.6 s reads `2m00s`, not `1m60s`. */
+export const formatSeconds = (s: number): string => {
+  if (!Number.isFinite(s)) return '?';
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const secs = Math.round(s);
+  if (secs < 60) return `${secs}s`;
+  if (secs < 3600) return `${Math.floor(secs / 60)}m${pad(secs % 60)}s`;
+  const mins = Math.round(s / 60);
+  return `${Math.floor(mins / 60)}h${pad(mins % 60)}m`;
+};
 
 /**
  * A progress display for an epoch or an evaluation pass: a cli-progress bar with ETA and images/s on a TTY,
