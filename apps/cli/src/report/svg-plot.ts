@@ -22,8 +22,12 @@ export const niceTicks = (lo: number, hi: number, count = 5): readonly number[] 
   const raw = (hi - lo) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  // Multiples of the step, rounded to the step's own decimals: rounding to significant digits instead merged
+  // neighbouring ticks far from zero (lo = 999999.9999999999, span = 0.001).
+  const decimals = Math.min(20, Math.max(0, -Math.floor(Math.log10(step)) + 1));
+  const first = Math.ceil(lo / step);
   const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  for (let k = first; k * step <= hi + step * 1e-9; k++) ticks.push(Number((k * step).toFixed(decimals)));
   return ticks;
 };
 
