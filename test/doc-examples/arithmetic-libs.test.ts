@@ -5,11 +5,12 @@ import * as multipliers from '@approx-darts/multipliers';
 import * as networkPlan from '@approx-darts/network-plan';
 import * as energy from '@approx-darts/energy';
 import * as quantization from '@approx-darts/quantization';
+import * as approxConv from '@approx-darts/approx-conv';
 import { describeDocExamples } from './doc-examples';
 
 describeDocExamples(
   'doc examples of the arithmetic libraries',
-  ['multipliers', 'network-plan', 'energy', 'quantization'],
-  { ...multipliers, ...networkPlan, ...energy, ...quantization, DARTS_SPACE, DARTS_V2, pipe },
+  ['multipliers', 'network-plan', 'energy', 'quantization', 'approx-conv'],
+  { ...multipliers, ...networkPlan, ...energy, ...quantization, ...approxConv, DARTS_SPACE, DARTS_V2, pipe },
   { minExamples: 25, minChecked: 5 },
 );

@@ -8,8 +8,8 @@ import { channelMultiplier, outputSize, type ConvGeometry } from './geometry';
 export type AccumulateFn = (geometry: ConvGeometry, x: Uint8Array, w: Uint8Array, padCode: number, table: Uint16Array) => Int32Array;
 
 /**
- * The activation code at an input position, `padCode` outside the image.
- * @example codeAt(g, x, 0, -1, 0, 0, 7) // 7: row -1 is padding
+ * The activation code at an input position, `padCode` outside the image (row -1 below).
+ * @example codeAt(geometryFor('conv2d', [1, 2, 2, 1], [1, 1, 1, 1], { strides: 1, dilations: 1, pad: 'valid' }), new Uint8Array([1, 2, 3, 4]), 0, -1, 0, 0, 7) // 7
  */
 export const codeAt = (g: ConvGeometry, x: Uint8Array, n: number, ih: number, iw: number, c: number, padCode: number): number =>
   ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth ? padCode : (x[((n * g.inHeight + ih) * g.inWidth + iw) * g.inChannels + c] as number);
@@ -18,7 +18,7 @@ export const codeAt = (g: ConvGeometry, x: Uint8Array, n: number, ih: number, iw
  * The specification: six plain loops per output, no cleverness. Slow; used by tests and as the meaning of AccumulateFn.
  * @example
  * const g = geometryFor('conv2d', [1, 2, 2, 1], [1, 1, 1, 1], { strides: 1, dilations: 1, pad: 'valid' });
- * referenceAccumulate(g, new Uint8Array([1, 2, 3, 4]), new Uint8Array([3]), 0, exactProducts) // Int32Array [3, 6, 9, 12]
+ * referenceAccumulate(g, new Uint8Array([1, 2, 3, 4]), new Uint8Array([3]), 0, exactTable().products) // Int32Array.from([3, 6, 9, 12])
  */
 export const referenceAccumulate: AccumulateFn = (g, x, w, padCode, table) => {
   const out = new Int32Array(outputSize(g));

@@ -34,7 +34,9 @@ export interface ApproxConvResult {
 /**
  * Approximate convolution of float operands: quantize `x` and `w`, accumulate table products (padding reads the code of
  * 0.0), dequantize. With the exact table it equals the float convolution of the fake-quantized operands.
- * @example approxConvolve(g, xValues, wValues, exactProducts, { mode: 'asymmetric', perChannelWeights: false }).output
+ * @example
+ * const g = geometryFor('conv2d', [1, 1, 1, 1], [1, 1, 1, 1], { strides: 1, dilations: 1, pad: 'valid' });
+ * approxConvolve(g, Float32Array.of(2), Float32Array.of(3), exactTable().products, { mode: 'asymmetric', perChannelWeights: false }).output // Float32Array.from([6])
  */
 export const approxConvolve = (
   g: ConvGeometry,

@@ -5,11 +5,13 @@ import { channelMultiplier, outputSize, windowSize, type ConvGeometry } from './
 /**
  * Sums of activation codes over each window (padded positions count as `padCode`): per output position for conv2d,
  * per output position and input channel for depthwise. The `s_x m_w SUM q_x` term of the dequantization.
- * @example windowCodeSums(geometryFor('conv2d', [1, 1, 2, 1], [1, 2, 1, 1], { strides: 1, dilations: 1, pad: 'same' }), new Uint8Array([1, 2]), 9) // Int32Array [3, 11]
  */
 export type WindowSumsFn = (g: ConvGeometry, x: Uint8Array, padCode: number) => Int32Array;
 
-/** The plain-loops WindowSumsFn. */
+/**
+ * The plain-loops WindowSumsFn. Below, the second window covers the last pixel and one padded position.
+ * @example referenceWindowSums(geometryFor('conv2d', [1, 1, 2, 1], [1, 2, 1, 1], { strides: 1, dilations: 1, pad: 'same' }), new Uint8Array([1, 2]), 9) // Int32Array.from([3, 11])
+ */
 export const referenceWindowSums: WindowSumsFn = (g, x, padCode) => {
   const perPosition = g.kind === 'conv2d' ? 1 : g.inChannels;
   const out = new Int32Array(g.batch * g.outHeight * g.outWidth * perPosition);
@@ -30,7 +32,7 @@ export const referenceWindowSums: WindowSumsFn = (g, x, padCode) => {
 
 /**
  * Sum of weight codes per output channel (both filter layouts keep the output channel innermost).
- * @example filterCodeSums(geometryFor('conv2d', [1, 1, 1, 2], [1, 1, 2, 2], { strides: 1, dilations: 1, pad: 'valid' }), new Uint8Array([1, 2, 3, 4])) // Int32Array [4, 6]
+ * @example filterCodeSums(geometryFor('conv2d', [1, 1, 1, 2], [1, 1, 2, 2], { strides: 1, dilations: 1, pad: 'valid' }), new Uint8Array([1, 2, 3, 4])) // Int32Array.from([4, 6])
  */
 export const filterCodeSums = (g: ConvGeometry, w: Uint8Array): Int32Array => {
   const sums = new Int32Array(g.outChannels);
@@ -42,8 +44,10 @@ export const filterCodeSums = (g: ConvGeometry, w: Uint8Array): Int32Array => {
  * The dequantization of every output (SPEC.md step 7 of @approx-darts/quantization):
  * `y = ((sx*sw)*A + (sx*mw)*Qx) + ((sw*mx)*Qw + (K*mx)*mw)` in binary32, each operation rounded on its own, with one
  * weight map per output channel (the same map repeated when quantized per tensor). The per-channel factors are
- * computed once per channel; that shares work, not rounding.
- * @example dequantizeAccumulations(g, acc, windowCodeSums(g, xq, pad), filterCodeSums(g, wq), xParams, wParams)
+ * computed once per channel; that shares work, not rounding. Below, one product of codes 2 and 3 (values 2 and 5).
+ * @example
+ * const g = geometryFor('conv2d', [1, 1, 1, 1], [1, 1, 1, 1], { strides: 1, dilations: 1, pad: 'valid' });
+ * dequantizeAccumulations(g, Int32Array.of(6), Int32Array.of(2), Int32Array.of(3), { scale: 0.5, min: 1 }, [{ scale: 2, min: -1 }]) // Float32Array.from([10])
  */
 export const dequantizeAccumulations = (
   g: ConvGeometry,

@@ -80,7 +80,7 @@ export const bindMultiplier = (
 
 /**
  * Removes every multiplier binding (exact float arithmetic everywhere).
- * @example unbindMultipliers(approxDartsSpace('mul8u_NGR')) // deep-equals DARTS_SPACE
+ * @example unbindMultipliers(approxDartsSpace('mul8u_NGR')) // DARTS_SPACE
  */
 export const unbindMultipliers = (space: SearchSpace): SearchSpace => mapOpSets((ops) => ops.map(exactOp))(space);
 
