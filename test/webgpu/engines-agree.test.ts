@@ -1,7 +1,7 @@
 // The engine changes nothing but speed: the same tiny search, run by the CLI on the cpu engine and on the webgpu
-// engine (SwiftShader in CI), agrees epoch by epoch. The network is the tiny preset cut to 2 cells of C = 2 and 16
-// images: SwiftShader runs every dispatch on the CPU, and the preset's own 3 cells of C = 4 took over 15 minutes on a
-// loaded 2-core machine.
+// engine (SwiftShader in CI), agrees epoch by epoch. The run is the tiny preset as a user starts it (3 cells, C = 4,
+// 32 images, batch 8, 2 epochs); SwiftShader runs every dispatch on the CPU, so on 2 cores the webgpu searches take
+// about 7 (fp32) and 14 (mul8u_NGR) minutes: CI runs them, a developer's run opts in (./webgpu-for-tests.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,8 +22,8 @@ interface Epoch {
 
 const search = async (engineName: string, multiplier: string): Promise<readonly Epoch[]> => {
   const out = await mkdtemp(join(tmpdir(), `agree-${engineName}-`));
-  const args = ['search', '--preset', 'tiny', '--cells', '2', '--channels', '2', '--data', 'synthetic', '--multiplier', multiplier, '--lut-dir', luts, '--limit', '16', '--batch-size', '4', '--epochs', '2', '--seed', '3', '--engine', engineName, '--out', out];
-  const r = spawnSync('node', [bin, ...args], { encoding: 'utf8', timeout: 900_000 });
+  const args = ['search', '--preset', 'tiny', '--data', 'synthetic', '--multiplier', multiplier, '--lut-dir', luts, '--limit', '32', '--batch-size', '8', '--epochs', '2', '--seed', '3', '--engine', engineName, '--out', out];
+  const r = spawnSync('node', [bin, ...args], { encoding: 'utf8', timeout: 2_400_000 });
   expect(r.stderr, `search on ${engineName}`).not.toMatch(/approx-darts: /);
   expect(r.status).toBe(0);
   return (await readJsonl(join(out, 'metrics.jsonl'))) as readonly Epoch[];
@@ -52,16 +52,26 @@ describe.skipIf(engine === undefined)('search on webgpu agrees with search on cp
       expect(e.valid).toBeLessThan(1e-3);
       expect(e.alphas).toBeLessThan(1e-3);
     }
-  }, 1_800_000);
+  }, 3_000_000);
 
-  it('mul8u_NGR runs on webgpu; its gaps to the cpu engine are printed', async () => {
-    // Forward passes are bit-identical (test/webgpu/wgsl-kernels.test.ts), gradients are not (float32 summation order):
-    // after the first update an activation can cross a code threshold on one engine only, so the approximate search
-    // drifts further than fp32's. The gaps are printed for the record; the bound asserted is only that it ran.
+  it('mul8u_NGR: losses within 1e-2 relative and softmaxed alphas within 1e-3, every epoch', async () => {
+    // Forward passes are bit-identical across engines (test/webgpu/wgsl-kernels.test.ts) and float gradients agree to
+    // float32 summation order (the fp32 case above: loss gaps 4e-5). Quantization amplifies that: once an update has
+    // moved a weight by ~1e-7 relative, a value that close to a code threshold rounds to the neighbouring code on one
+    // engine only, and a per-tensor range that moves shifts every code of its tensor. Measured at this size (cpu vs
+    // webgpu, SwiftShader): train loss 3.1e-4 / 1.3e-3, valid 1.5e-4 / 2.1e-3, alphas 0 / 4.1e-5 for epochs 1 / 2;
+    // for scale, the same search with fp32 instead of mul8u_NGR differs from it by 2.0e-3 / 5.4e-3 (train) on cpu. The
+    // bounds leave about 5x (losses) and 25x (alphas) of room for drift, and sit far below what one wrong kernel did:
+    // before libs/backend/src/webgpu/avg-pool-grad-webgpu.ts, webgpu's fp32 network gradients were 7.6 % off (median).
     const [cpu, gpu] = [await search('cpu', 'mul8u_NGR'), await search('webgpu', 'mul8u_NGR')];
-    expect(gpu).toHaveLength(cpu.length);
+    expect(cpu).toHaveLength(2);
+    expect(gpu).toHaveLength(2);
     const g = gaps(gpu, cpu);
     console.log(`mul8u_NGR cpu vs webgpu per epoch: ${JSON.stringify(g)}`);
-    for (const e of g) expect(Number.isFinite(e.train) && Number.isFinite(e.valid) && Number.isFinite(e.alphas)).toBe(true);
-  }, 1_800_000);
+    for (const e of g) {
+      expect(e.train).toBeLessThan(1e-2);
+      expect(e.valid).toBeLessThan(1e-2);
+      expect(e.alphas).toBeLessThan(1e-3);
+    }
+  }, 3_000_000);
 });

@@ -17,11 +17,12 @@ export const webgpuForTests = async (): Promise<WebgpuEngine | undefined> => {
 };
 
 /**
- * Whether the whole-search suites on webgpu run: SwiftShader executes every dispatch on the CPU, so a tiny search
- * takes minutes per engine on 2 cores. Off unless APPROX_DARTS_SLOW_WEBGPU=1; the skip says so.
+ * Whether the whole-search suites on webgpu run: SwiftShader executes every dispatch on the CPU, so a tiny search takes
+ * minutes per engine on 2 cores. CI (CI=true) runs them; a developer's `npm test` skips them, saying so, unless
+ * APPROX_DARTS_SLOW_WEBGPU=1.
  */
 export const slowWebgpuSuites = (what: string): boolean => {
-  const on = process.env['APPROX_DARTS_SLOW_WEBGPU'] === '1';
-  if (!on) console.warn(`skipped: ${what}: takes minutes on SwiftShader; run with APPROX_DARTS_SLOW_WEBGPU=1`);
+  const on = process.env['CI'] === 'true' || process.env['APPROX_DARTS_SLOW_WEBGPU'] === '1';
+  if (!on) console.warn(`skipped: ${what}: takes minutes on SwiftShader; runs in CI, or here with APPROX_DARTS_SLOW_WEBGPU=1`);
   return on;
 };
