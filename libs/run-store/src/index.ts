@@ -1,3 +1,6 @@
 export * from './atomic-write';
 export * from './jsonl';
 export * from './checkpoint';
+export * from './process-alive';
+export * from './stale-temps';
+export * from './run-lock';
