@@ -4,3 +4,4 @@ export * from './checkpoint';
 export * from './process-alive';
 export * from './stale-temps';
 export * from './run-lock';
+export * from './config-history';
