@@ -162,16 +162,18 @@ const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, fla
     (s) => s,
     () => undefined,
   );
-  const resumable = await hasCheckpoint(dir);
-  if (existing === undefined || !resumable) {
+  const decoded =
+    existing === undefined
+      ? undefined
+      : pipe(
+          E.tryCatch(() => JSON.parse(existing) as unknown, () => 'not JSON'),
+          E.chain((j) => pipe(StoredSearchRunConfig.decode(j), E.mapLeft(() => 'not a search run config'))),
+        );
+  if (decoded !== undefined && E.isLeft(decoded)) throw new CliError(`${path}: ${decoded.left}; choose another --out`);
+  if (decoded === undefined || !(await hasCheckpoint(dir))) {
     await writeJsonAtomic(path, StoredSearchRunConfig.encode(requested));
     return { config: requested, fresh: true };
   }
-  const decoded = pipe(
-    E.tryCatch(() => JSON.parse(existing) as unknown, () => 'not JSON'),
-    E.chain((j) => pipe(StoredSearchRunConfig.decode(j), E.mapLeft(() => 'not a search run config'))),
-  );
-  if (E.isLeft(decoded)) throw new CliError(`${path}: ${decoded.left}; choose another --out`);
   const recorded = StoredSearchRunConfig.encode(decoded.right) as Record<string, unknown>;
   const wanted = StoredSearchRunConfig.encode(requested) as Record<string, unknown>;
   if (flags.resume !== true) {
@@ -183,7 +185,7 @@ const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, fla
     );
   }
   const explicit = SEARCH_RESUMABLE.filter(([, flag]) => (flag === '--lr' ? flags.lr : flag === '--arch-lr' ? flags.archLr : flags.gradClip) !== undefined).map(([p]) => p);
-  const { config, change } = reconcileResume(`${dir} (${path})`, recorded, wanted, { mutable: SEARCH_RESUMABLE, explicit, flags: SEARCH_FLAGS }, await checkpointEpoch(dir));
+  const { config, change } = reconcileResume(`${dir} (${path})`, recorded, wanted, { run: 'search', mutable: SEARCH_RESUMABLE, explicit, flags: SEARCH_FLAGS }, await checkpointEpoch(dir));
   const result = pipe(
     StoredSearchRunConfig.decode(config),
     E.getOrElseW(() => {

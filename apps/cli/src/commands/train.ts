@@ -141,7 +141,7 @@ const resumedConfig = async (runDir: string, requested: TrainRunConfig, flags: T
     runDir,
     TrainRunConfig.encode(existing.meta.config) as Record<string, unknown>,
     TrainRunConfig.encode(requested) as Record<string, unknown>,
-    { mutable: TRAIN_RESUMABLE, explicit, flags: TRAIN_FLAGS },
+    { run: 'training', mutable: TRAIN_RESUMABLE, explicit, flags: TRAIN_FLAGS },
     existing.meta.epoch,
   );
   return pipe(

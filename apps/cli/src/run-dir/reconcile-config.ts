@@ -26,6 +26,8 @@ const setPath = (obj: Json, path: readonly string[], value: unknown): Json => {
 
 /** How a resume's requested config relates to the recorded one. */
 export interface ResumeRules {
+  /** What kind of run, for messages: 'search', 'training'. */
+  readonly run: string;
   /** Config fields (path prefixes) a resume may change, each with the flag that changes it. */
   readonly mutable: FlagOfField;
   /** The mutable fields the user set on this command line (only those change; others keep the run's values). */
@@ -59,7 +61,7 @@ export const reconcileResume = (
   const data = DataIdentity.is(recordedData) && DataIdentity.is(requestedData) ? dataDifferences(recordedData, requestedData) : [];
   if (refused.length > 0 || data.length > 0)
     throw new CliError(
-      `${where} holds a run with a different configuration: ${[...data, ...refused].join('; ')}; ` +
+      `${where} holds a ${rules.run} run with a different configuration: ${[...data, ...refused].join('; ')}; ` +
         `resume with the run's flags and data (only ${rules.mutable.map(([, f]) => f).join(', ')} may change on --resume), or choose another --out`,
     );
   const changed = differences.filter((d) => isMutable(d) && rules.explicit.some((p) => under(d.path, p)));
@@ -79,6 +81,6 @@ export const describeDifferences = (recorded: Json, requested: Json, flags: Flag
   const { history: _h2, data: d2, ...now } = requested;
   return [
     ...(DataIdentity.is(d1) && DataIdentity.is(d2) ? dataDifferences(d1, d2) : []),
-    ...configDifferences(was, now).map(describeDifference({ mutable: [], explicit: [], flags })),
+    ...configDifferences(was, now).map(describeDifference({ run: '', mutable: [], explicit: [], flags })),
   ];
 };
