@@ -67,6 +67,8 @@ describe('search run directories', () => {
     expect(oneLine(batch.stderr)).toMatch(/plan\.batchSize \(--batch-size\) is 2 in the run, 4 now/);
     const otherData = cli([...args, '--resume', '--data', shared]);
     expect(oneLine(otherData.stderr)).toMatch(/the training images differ \(the run used 1000 images, sha256 \w+; --data has 5085/);
+    const evalSearch = cli(['eval', '--checkpoint', dir, '--data', 'synthetic', '--engine', 'cpu']);
+    expect(oneLine(evalSearch.stderr)).toMatch(new RegExp(`--checkpoint ${dir}: ${dir} is a search run, not a training run; train its genotype first`));
     const fresh = cli([...tiny, '--epochs', '4', '--seed', '3', '--out', dir]);
     expect(oneLine(fresh.stderr)).toMatch(/holds a search run with a different configuration .*seed \(--seed\) is 0 in the run, 3 now/);
   });
@@ -115,8 +117,11 @@ describe('train run directories', () => {
     expect(oneLine(cli([...trainTiny, '--out', searchDir, '--resume']).stderr)).toMatch(/holds a search run, not a training run/);
   });
 
-  it('refuses one cell with the auxiliary head, naming --cells', () => {
+  it('refuses one cell with the auxiliary head, naming --cells, and a --lut-dir that does not exist', () => {
     const r = cli([...trainTiny, '--cells', '1', '--out', '/tmp/never']);
     expect(oneLine(r.stderr)).toMatch(/--cells 1: the auxiliary head needs two reduction cells/);
+    const lut = cli([...trainTiny, '--lut-dir', '/nonexistent/luts', '--out', '/tmp/never']);
+    expect(oneLine(lut.stderr)).toBe('approx-darts: --lut-dir /nonexistent/luts: no such directory (/nonexistent/luts)');
+    expect(existsSync('/tmp/never')).toBe(false);
   });
 });
