@@ -63,6 +63,7 @@ export const SearchRunConfig = t.readonly(
     engine: t.string,
   }),
 );
+export type SearchRunConfig = t.TypeOf<typeof SearchRunConfig>;
 /** The run config as stored: plus the data's identity and the changes resumes made (absent in older runs). */
 export const StoredSearchRunConfig = t.intersection([SearchRunConfig, t.partial({ data: DataIdentity, history: ConfigHistory })]);
 export type StoredSearchRunConfig = t.TypeOf<typeof StoredSearchRunConfig>;
@@ -90,7 +91,6 @@ const SEARCH_RESUMABLE: FlagOfField = [
   ['plan.architecture.lr', '--arch-lr'],
   ['plan.weights.gradClip', '--grad-clip'],
 ];
-export type SearchRunConfig = t.TypeOf<typeof SearchRunConfig>;
 
 export const RUN_CONFIG_FILE = 'run-config.json';
 
@@ -156,7 +156,7 @@ const checkpointEpoch = async (dir: string): Promise<number> => {
  * --resume and the same config, except the learning rates and clip given explicitly, recorded in its history;
  * any other difference is refused, naming the field.
  */
-const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, flags: SearchFlags): Promise<{ readonly config: StoredSearchRunConfig; readonly fresh: boolean }> => {
+const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, flags: SearchFlags): Promise<StoredSearchRunConfig> => {
   const path = join(dir, RUN_CONFIG_FILE);
   const existing = await readFile(path, 'utf8').then(
     (s) => s,
@@ -172,7 +172,7 @@ const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, fla
   if (decoded !== undefined && E.isLeft(decoded)) throw new CliError(`${path}: ${decoded.left}; choose another --out`);
   if (decoded === undefined || !(await hasCheckpoint(dir))) {
     await writeJsonAtomic(path, StoredSearchRunConfig.encode(requested));
-    return { config: requested, fresh: true };
+    return requested;
   }
   const recorded = StoredSearchRunConfig.encode(decoded.right) as Record<string, unknown>;
   const wanted = StoredSearchRunConfig.encode(requested) as Record<string, unknown>;
@@ -193,7 +193,7 @@ const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, fla
     }),
   );
   if (change !== undefined) await writeJsonAtomic(path, StoredSearchRunConfig.encode(result));
-  return { config: result, fresh: false };
+  return result;
 };
 
 /** One progress bar per epoch, and a line per finished epoch. */
@@ -243,7 +243,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
   };
   const runDir = resolve(flags.out);
   await inRunDirectory({ dir: runDir, kind: 'search', flag: flags.out }, async () => {
-    const { config } = await claimRunConfig(runDir, requested, flags);
+    const config = await claimRunConfig(runDir, requested, flags);
     const { plan } = config;
     process.stderr.write(
       `searching ${space.macro.cells} cells (${space.topology.nodes} nodes, ${space.normal.length} normal / ${space.reduce.length} reduce ops), ` +
