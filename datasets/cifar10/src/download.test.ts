@@ -92,6 +92,21 @@ describe('download, resume, verify, extract (loopback server)', () => {
     expect(existsSync(dest) || existsSync(`${dest}.part`)).toBe(false);
   });
 
+  it('reports a request that fails before any answer with the URL and the reason', async () => {
+    const url = 'http://127.0.0.1:9/cifar-10-binary.tar.gz';
+    const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) });
+    await expect(
+      downloadFile({
+        url,
+        dest: join(root, 'z'),
+        md5: archive.md5,
+        transport: async () => {
+          throw refused;
+        },
+      }),
+    ).rejects.toThrow(`${url}: fetch failed (ECONNREFUSED)`);
+  });
+
   it('reports an HTTP error with the URL', async () => {
     const server = await serve(true);
     await expect(

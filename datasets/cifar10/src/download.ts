@@ -40,6 +40,17 @@ export const fetchTransport =
     };
   };
 
+/**
+ * Why a request failed, in words: Node's fetch says only "fetch failed" and keeps the reason (no such host, refused,
+ * timed out) in `cause`.
+ */
+const networkReason = (e: unknown): string => {
+  const message = e instanceof Error ? e.message : String(e);
+  const cause = e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
+  return detail !== undefined ? `${message} (${detail})` : message;
+};
+
 /** Download progress, reported after each chunk. */
 export interface DownloadProgress {
   readonly receivedBytes: number;
@@ -83,7 +94,9 @@ export const downloadFile = async (opts: {
   }
   const part = `${dest}.part`;
   const partBytes = (await sizeOf(part)) ?? 0;
-  const response = await transport({ url, start: partBytes });
+  const response = await transport({ url, start: partBytes }).catch((e: unknown) => {
+    throw new Cifar10DataError(`${url}: ${networkReason(e)}`, url);
+  });
   // 416: the .part already holds the whole file; the checksum below decides whether it is good.
   const complete = response.status === 416 && partBytes > 0;
   if (!complete && response.status !== 200 && response.status !== 206) {
@@ -103,6 +116,8 @@ export const downloadFile = async (opts: {
         received += chunk.length;
         opts.onProgress?.({ receivedBytes: received, totalBytes: response.totalBytes, resumedFrom });
       }
+    } catch (e) {
+      throw new Cifar10DataError(`${url}: ${networkReason(e)} after ${received} bytes; run again to resume`, part, received);
     } finally {
       out.end();
       await once(out, 'close');

@@ -14,3 +14,4 @@ export * from './augmentation';
 export * from './augment-tf';
 export * from './batches';
 export * from './synthetic';
+export * from './data-identity';

@@ -113,6 +113,11 @@ describe('validation against a space', () => {
       'normal.concat[3] must be a state 0..5, got 9',
     ]);
   });
+
+  it('refuses an empty concat (a cell with no output fails deep inside training otherwise)', () => {
+    const r = validateGenotype(DARTS_SPACE)({ ...DARTS_V2, reduce: { ...DARTS_V2.reduce, concat: [] } });
+    expect(r).toEqual(E.left('reduce.concat is empty: the cell would output nothing (list at least one state)'));
+  });
 });
 
 describe('Graphviz', () => {

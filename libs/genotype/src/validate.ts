@@ -37,12 +37,14 @@ const cellIssues = (space: SearchSpace, genotype: Genotype, cell: CellType): rea
         : [issue([cell, 'concat', i], `repeats state ${s}`)]
       : [issue([cell, 'concat', i], `must be a state 0..${states - 1}, got ${s}`)],
   );
-  return [...count, ...edges, ...out];
+  // An empty concat makes a cell with no output: the network's next concat fails deep inside training.
+  const empty = concat.length === 0 ? [issue([cell, 'concat'], 'is empty: the cell would output nothing (list at least one state)')] : [];
+  return [...count, ...edges, ...empty, ...out];
 };
 
 /**
  * Every problem of a genotype against a space: unknown or `none` ops, inputs not earlier than their node,
- * wrong node or edge counts, bad concat states (empty when valid).
+ * wrong node or edge counts, bad or no concat states (empty when valid).
  * @example genotypeIssues(DARTS_SPACE)(DARTS_V2).length === 0
  */
 export const genotypeIssues =

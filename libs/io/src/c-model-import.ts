@@ -45,6 +45,8 @@ const multiplierNamesIn = (code: string): readonly string[] => [...new Set([...c
 
 // The circuit is #included (not linked) so that `static` definitions work too; bytes are written
 // little-endian explicitly, whatever the host.
+// Products are read as 64-bit signed values, so a model returning a wider type is checked rather than silently
+// truncated to 16 bits (it wrapped before: MRE 1495 %); exit 4 reports the first product out of range.
 const driver = (name: string): string => `#include <stdio.h>
 #include <stdint.h>
 #include "circuit.c"
@@ -53,38 +55,73 @@ int main(int argc, char **argv) {
   if (!out) return 2;
   for (unsigned a = 0; a < 256; a++)
     for (unsigned b = 0; b < 256; b++) {
-      unsigned p = (unsigned)(uint16_t)${name}((uint8_t)a, (uint8_t)b);
-      fputc(p & 0xff, out);
-      fputc((p >> 8) & 0xff, out);
+      long long p = (long long)${name}((uint8_t)a, (uint8_t)b);
+      if (p < 0 || p > 65535) {
+        fprintf(stderr, "${name}(%u, %u) = %lld\\n", a, b, p);
+        return 4;
+      }
+      fputc((int)(p & 0xff), out);
+      fputc((int)((p >> 8) & 0xff), out);
     }
   return fclose(out) == 0 ? 0 : 3;
 }
 `;
 
+/** Exit 4 of the driver: a product outside 0..65535. */
+const OUT_OF_RANGE = 4;
+
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-const messageOf = (e: unknown): string =>
-  e && typeof e === 'object' && 'stderr' in e && typeof e.stderr === 'string' && e.stderr.trim() !== ''
-    ? e.stderr.trim().split('\n').slice(0, 8).join('\n')
-    : e instanceof Error
-      ? e.message
-      : String(e);
+const stderrOf = (e: unknown): string =>
+  e && typeof e === 'object' && 'stderr' in e && typeof e.stderr === 'string' ? e.stderr.trim().split('\n').slice(0, 8).join('\n') : '';
 
-/** Writes a file via a temporary sibling and a rename, so a reader never sees half of it. */
-const writeAtomic = async (path: string, data: string | Uint8Array): Promise<void> => {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+const messageOf = (e: unknown): string => {
+  const stderr = stderrOf(e);
+  return stderr !== '' ? stderr : e instanceof Error ? e.message : String(e);
 };
 
-/** Adds (or replaces) one entry of the `multipliers.json` in a directory, creating the file when absent. */
-const upsertMetadata = async (path: string, entry: MultiplierEntry): Promise<void> => {
+/**
+ * How a child process ended, in words: the signal that killed it (an abort, a crash, the timeout) or its exit
+ * code, then what it printed. execFile's own message ("Command failed: <path>") says neither.
+ */
+const howItEnded = (e: unknown): string => {
+  const o = (e && typeof e === 'object' ? e : {}) as { signal?: unknown; code?: unknown; killed?: unknown };
+  const stderr = stderrOf(e);
+  const end =
+    typeof o.signal === 'string' && o.signal !== ''
+      ? `killed by ${o.signal}${o.signal === 'SIGABRT' ? ' (abort)' : o.signal === 'SIGSEGV' ? ' (segmentation fault)' : o.killed === true ? ' (timed out)' : ''}`
+      : typeof o.code === 'number'
+        ? `exit code ${o.code}`
+        : e instanceof Error
+          ? e.message
+          : String(e);
+  return stderr !== '' ? `${end}: ${stderr}` : end;
+};
+
+/** The temporary sibling a file is written to before its rename. */
+const tempOf = (path: string): string => `${path}.tmp-${process.pid}`;
+
+/** `multipliers.json` of a directory with one entry added (or replaced); read before anything is written. */
+const withEntry = async (path: string, entry: MultiplierEntry): Promise<MultiplierMetadata> => {
   const existing: MultiplierMetadata = await readMetadataFile(path).catch((e: unknown) => {
     if (e instanceof MultiplierFileError && /ENOENT/.test(e.message)) return { multipliers: [] };
     throw e;
   });
-  const updated = { ...existing, multipliers: [...existing.multipliers.filter((m) => m.name !== entry.name), entry] };
-  await writeAtomic(path, `${JSON.stringify(updated, null, 1)}\n`);
+  return { ...existing, multipliers: [...existing.multipliers.filter((m) => m.name !== entry.name), entry] };
+};
+
+/**
+ * Writes the table and the metadata together: both go to temporaries first (where any failure, a full disk or an
+ * unreadable directory, happens with nothing replaced), then both are renamed into place.
+ */
+const writeBoth = async (files: readonly (readonly [path: string, data: string | Uint8Array])[]): Promise<void> => {
+  try {
+    for (const [path, data] of files) await writeFile(tempOf(path), data);
+  } catch (e) {
+    await Promise.all(files.map(([path]) => rm(tempOf(path), { force: true })));
+    throw e;
+  }
+  for (const [path] of files) await rename(tempOf(path), path);
 };
 
 /**
@@ -117,7 +154,13 @@ export const importCMultiplier = async (req: CImportRequest): Promise<CImportRes
     });
     const binTmp = join(work, 'table.bin');
     await run(exe, [binTmp], { cwd: work, timeout: 60_000 }).catch((e: unknown) => {
-      throw new MultiplierFileError(`C model ${source}: the tabulating program failed (${messageOf(e)})`, source);
+      const code = e && typeof e === 'object' && 'code' in e ? e.code : undefined;
+      if (code === OUT_OF_RANGE)
+        throw new MultiplierFileError(
+          `C model ${source}: ${stderrOf(e)} does not fit the 16-bit table (an 8x8-bit product is at most 65025); refusing a table that would wrap`,
+          source,
+        );
+      throw new MultiplierFileError(`C model ${source}: the tabulating program failed (${howItEnded(e)})`, source);
     });
     const bytes = new Uint8Array(await readFile(binTmp));
     const table = tableFromBytes(req.name, bytes);
@@ -126,7 +169,6 @@ export const importCMultiplier = async (req: CImportRequest): Promise<CImportRes
     await mkdir(outDir, { recursive: true });
     const binPath = join(outDir, `${req.name}.bin`);
     const fileBytes = tableToBytes(table);
-    await writeAtomic(binPath, fileBytes);
     const { bias: _bias, ...computed } = multiplierMetrics(table);
     const entry: MultiplierEntry = {
       name: req.name,
@@ -137,7 +179,12 @@ export const importCMultiplier = async (req: CImportRequest): Promise<CImportRes
       source: { path: source, imported_with: cc },
     };
     const metadataPath = join(outDir, METADATA_FILE);
-    await upsertMetadata(metadataPath, entry);
+    // A corrupt multipliers.json fails here, before the table is written: both files or neither.
+    const metadata = await withEntry(metadataPath, entry);
+    await writeBoth([
+      [binPath, fileBytes],
+      [metadataPath, `${JSON.stringify(metadata, null, 1)}\n`],
+    ]);
     return { table, binPath, metadataPath, entry };
   } finally {
     await rm(work, { recursive: true, force: true });

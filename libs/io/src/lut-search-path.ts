@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 /** Where multiplier tables are looked for, in order: --lut-dir, $APPROX_DARTS_LUT_DIR, ../shared/multipliers beside the cwd. */
@@ -11,4 +12,16 @@ export const lutSearchPath = (opts: {
   return [opts.lutDir, env['APPROX_DARTS_LUT_DIR'], resolve(cwd, '../shared/multipliers')]
     .filter((d): d is string => typeof d === 'string' && d.length > 0)
     .map((d) => resolve(cwd, d));
+};
+
+/**
+ * Refuses a `--lut-dir` that is not a directory. Without this a mistyped one was skipped silently and the tables
+ * came from the next directory of the search path, which the user did not ask for. Returns the error message, or
+ * undefined when it is fine (or not given).
+ */
+export const lutDirProblem = async (lutDir: string | undefined, cwd: string = process.cwd()): Promise<string | undefined> => {
+  if (lutDir === undefined || lutDir === '') return lutDir === '' ? "--lut-dir: '' is not a directory" : undefined;
+  const path = resolve(cwd, lutDir);
+  const info = await stat(path).catch(() => undefined);
+  return info === undefined ? `--lut-dir ${lutDir}: no such directory (${path})` : info.isDirectory() ? undefined : `--lut-dir ${lutDir}: not a directory (${path})`;
 };

@@ -2,14 +2,39 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
-import { PathReporter } from 'io-ts/PathReporter';
+import * as t from 'io-ts';
 import { MultiplierMetadata } from '@approx-darts/multipliers';
 import { MultiplierFileError } from './multiplier-file-error';
 import { lutSearchPath } from './lut-search-path';
-import type { LutOptions } from './multiplier-table-file';
+import { checkLutDir, type LutOptions } from './multiplier-table-file';
 
 /** The metadata file's name in a table directory. */
 export const METADATA_FILE = 'multipliers.json';
+
+/**
+ * One line on why a `multipliers.json` is not metadata: its top-level shape when that is wrong (an array, a
+ * string), else the first problems by path. The full io-ts report ran to kilobytes.
+ */
+const shapeProblem = (json: unknown, errs: t.Errors): string => {
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return `is ${Array.isArray(json) ? 'a JSON array' : json === null ? 'null' : `a JSON ${typeof json}`}; expected an object {"multipliers": [...]}`;
+  // Keys under an intersection or a union number its members, not the data: leave them out of the path.
+  const member = (parent: t.Decoder<unknown, unknown> | undefined): boolean => {
+    const inner = parent instanceof t.ReadonlyType ? (parent.type as t.Decoder<unknown, unknown>) : parent;
+    return inner instanceof t.IntersectionType || inner instanceof t.UnionType;
+  };
+  const paths = [
+    ...new Set(
+      errs.map((e) =>
+        e.context
+          .filter((c, i) => c.key !== '' && !member(e.context[i - 1]?.type))
+          .map((c) => c.key)
+          .join('.'),
+      ),
+    ),
+  ];
+  return `not valid metadata at ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`;
+};
 
 /** Reads and validates one `multipliers.json`. */
 export const readMetadataFile = async (path: string): Promise<MultiplierMetadata> => {
@@ -25,7 +50,7 @@ export const readMetadataFile = async (path: string): Promise<MultiplierMetadata
     E.chainW((j) =>
       pipe(
         MultiplierMetadata.decode(j),
-        E.mapLeft((errs) => new MultiplierFileError(`multiplier metadata ${path}: ${PathReporter.report(E.left(errs)).join('; ')}`, path)),
+        E.mapLeft((errs) => new MultiplierFileError(`multiplier metadata ${path}: ${shapeProblem(j, errs)}`, path)),
       ),
     ),
     E.getOrElseW((e) => {
@@ -39,6 +64,7 @@ export const readMetadataFile = async (path: string): Promise<MultiplierMetadata
  * earlier directory wins (so --lut-dir can override the shared data).
  */
 export const readMultiplierMetadata = async (opts: LutOptions = {}): Promise<MultiplierMetadata> => {
+  await checkLutDir(opts);
   const found = await Promise.all(
     lutSearchPath(opts).map((dir) => readMetadataFile(join(dir, METADATA_FILE)).catch((e: unknown) => (isMissing(e) ? undefined : Promise.reject(e)))),
   );

@@ -53,12 +53,37 @@ describe('multiplier table files', () => {
   });
 
   it('the registry lists every table once, with metadata where known', async () => {
-    const all = await listMultiplierTables({ lutDir: join(dir, 'mine'), env: noEnv });
+    const { tables: all, problems } = await listMultiplierTables({ lutDir: join(dir, 'mine'), env: noEnv });
+    expect(problems).toEqual([]);
     expect(all.filter((t) => t.name === 'mul8u_NGR')).toHaveLength(1);
     expect(all.find((t) => t.name === 'mul8u_NGR')?.path).toBe(join(dir, 'mine', 'mul8u_NGR.bin'));
     expect(all.find((t) => t.name === 'mul8u_DM1')?.entry?.library_published?.power_mW).toBe(0.195);
     expect(all.find((t) => t.name === 'mul8u_BAD')?.entry).toBeUndefined();
     expect(all).toHaveLength(41);
     expect((await readMultiplierMetadata({ env: noEnv })).multipliers).toHaveLength(40);
+  });
+
+  it('refuses a --lut-dir that does not exist instead of falling back to the other directories', async () => {
+    const missing = join(dir, 'typo');
+    await expect(loadMultiplierTable('mul8u_NGR', { lutDir: missing, env: noEnv })).rejects.toThrow(`--lut-dir ${missing}: no such directory`);
+    await expect(listMultiplierTables({ lutDir: missing, env: noEnv })).rejects.toThrow(/no such directory/);
+    await expect(readMultiplierMetadata({ lutDir: join(dir, 'mine', 'mul8u_NGR.bin'), env: noEnv })).rejects.toThrow(/not a directory/);
+  });
+
+  it('names the shape of a multipliers.json that is not metadata, in one line, and still lists the tables', async () => {
+    const broken = join(dir, 'broken');
+    await mkdir(broken);
+    await writeFile(join(broken, 'multipliers.json'), '[1, 2]');
+    await writeFile(join(broken, 'mul8u_X.bin'), tableToBytes(exactTable()));
+    await expect(readMultiplierMetadata({ lutDir: broken, env: noEnv })).rejects.toThrow(
+      `multiplier metadata ${join(broken, 'multipliers.json')}: is a JSON array; expected an object {"multipliers": [...]}`,
+    );
+    const listed = await listMultiplierTables({ lutDir: broken, env: noEnv });
+    expect(listed.tables.map((t) => t.name)).toContain('mul8u_X');
+    expect(listed.problems).toEqual([expect.stringMatching(/is a JSON array/)]);
+    await writeFile(join(broken, 'multipliers.json'), JSON.stringify({ multipliers: [{ name: 1 }] }));
+    const e = (await readMultiplierMetadata({ lutDir: broken, env: noEnv }).catch((x: unknown) => x)) as Error;
+    expect(e.message).toMatch(/not valid metadata at multipliers\.0\.name/);
+    expect(e.message.length).toBeLessThan(300);
   });
 });

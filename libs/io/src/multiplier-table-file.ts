@@ -2,7 +2,13 @@ import { readFile, stat, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { closeNames, isFp32, TABLE_BYTES, tableFromBytes, type MultiplierTable } from '@approx-darts/multipliers';
 import { MultiplierFileError } from './multiplier-file-error';
-import { lutSearchPath } from './lut-search-path';
+import { lutDirProblem, lutSearchPath } from './lut-search-path';
+
+/** Throws the MultiplierFileError of a `--lut-dir` that does not exist (see lutDirProblem). */
+export const checkLutDir = async (opts: LutOptions): Promise<void> => {
+  const problem = await lutDirProblem(opts.lutDir, opts.cwd);
+  if (problem !== undefined) throw new MultiplierFileError(problem, opts.lutDir ?? '');
+};
 
 /** Options shared by the table loaders: an extra directory searched first. */
 export interface LutOptions {
@@ -51,6 +57,7 @@ const looksLikePath = (nameOrPath: string): boolean => nameOrPath.endsWith('.bin
  */
 export const loadMultiplierTable = async (nameOrPath: string, opts: LutOptions = {}): Promise<MultiplierTable> => {
   if (isFp32(nameOrPath)) throw new MultiplierFileError(`'${nameOrPath}' means exact float arithmetic, not a multiplier table`, nameOrPath);
+  await checkLutDir(opts);
   if (looksLikePath(nameOrPath)) return readTableFile(resolve(opts.cwd ?? process.cwd(), nameOrPath));
   const dirs = lutSearchPath(opts);
   const names = nameOrPath.startsWith('mul8u_') ? [nameOrPath] : [nameOrPath, `mul8u_${nameOrPath}`];

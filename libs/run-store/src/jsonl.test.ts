@@ -1,9 +1,22 @@
 import { appendFile, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { appendJsonl, writeJsonAtomic } from './atomic-write';
-import { readJsonl, truncateJsonl } from './jsonl';
+import { describe, expect, it, vi } from 'vitest';
+
+// A switch that makes the rename of an atomic write fail: a kill between writing the temporary and renaming it.
+const crash = vi.hoisted(() => ({ onRename: false }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...actual,
+    rename: async (from: string, to: string) => {
+      if (crash.onRename) throw new Error('simulated crash');
+      return actual.rename(from, to);
+    },
+  };
+});
+const { appendJsonl, writeJsonAtomic } = await import('./atomic-write');
+const { readJsonl, truncateJsonl } = await import('./jsonl');
 
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'run-store-'));
 
@@ -36,6 +49,15 @@ describe('JSONL metrics', () => {
     for (const epoch of [0, 1, 2, 3]) await appendJsonl(path, { epoch });
     await truncateJsonl(path, (r) => (r as { epoch: number }).epoch < 2);
     expect(await readJsonl(path)).toEqual([{ epoch: 0 }, { epoch: 1 }]);
+  });
+  it('keeps the whole log when the truncating rewrite is interrupted', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'm.jsonl');
+    for (const epoch of [0, 1, 2]) await appendJsonl(path, { epoch });
+    crash.onRename = true;
+    await expect(truncateJsonl(path, (r) => (r as { epoch: number }).epoch < 1)).rejects.toThrow('simulated crash');
+    crash.onRename = false;
+    expect(await readJsonl(path)).toEqual([{ epoch: 0 }, { epoch: 1 }, { epoch: 2 }]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write';
 
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 
@@ -30,10 +31,11 @@ export const readJsonl = async (path: string): Promise<readonly unknown[]> => {
 
 /**
  * Keeps only the records `keep` accepts, rewriting the file; used on resume so that a metrics log never holds
- * epochs newer than the checkpoint being resumed from.
+ * epochs newer than the checkpoint being resumed from. The rewrite is atomic: a kill during it leaves the old log
+ * whole (a plain write had truncated it to nothing, losing every earlier epoch).
  */
 export const truncateJsonl = async (path: string, keep: (record: unknown) => boolean): Promise<readonly unknown[]> => {
   const kept = (await readJsonl(path)).filter(keep);
-  await writeFile(path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await writeFileAtomic(path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   return kept;
 };

@@ -4,10 +4,13 @@ import { probeEngines, probeGpuJs, type ProbeResult } from '@approx-darts/backen
 import { addonStatus } from '@approx-darts/cuda-lut';
 import { lutSearchPath } from '@approx-darts/io';
 import { dataSearchPath } from '@approx-darts/cifar10';
+import { checkDataDirectory, checkLutDirectory, type ContentCheck } from '../doctor/content-checks';
 
 interface Location {
   readonly path: string;
   readonly exists: boolean;
+  /** The cheap checks of its contents (absent when it does not exist). */
+  readonly contents?: ContentCheck;
 }
 
 interface DoctorReport {
@@ -20,7 +23,8 @@ interface DoctorReport {
   readonly dataDirs: readonly Location[];
 }
 
-const locate = (paths: readonly string[]): readonly Location[] => paths.map((path) => ({ path, exists: existsSync(path) }));
+const locate = (paths: readonly string[], check: (dir: string) => Promise<ContentCheck>): Promise<readonly Location[]> =>
+  Promise.all(paths.map(async (path) => (existsSync(path) ? { path, exists: true, contents: await check(path) } : { path, exists: false })));
 
 /** Every probe reports its reason instead of throwing, so doctor always completes. */
 export const diagnose = async (opts: { readonly lutDir?: string; readonly data?: string }): Promise<DoctorReport> => ({
@@ -29,11 +33,17 @@ export const diagnose = async (opts: { readonly lutDir?: string; readonly data?:
   engines: await probeEngines(),
   gpujs: await probeGpuJs(),
   cudaAddon: addonStatus(),
-  multiplierDirs: locate(lutSearchPath({ lutDir: opts.lutDir })),
-  dataDirs: locate(dataSearchPath({ data: opts.data })),
+  multiplierDirs: await locate(lutSearchPath({ lutDir: opts.lutDir }), checkLutDirectory),
+  dataDirs: await locate(dataSearchPath({ data: opts.data }), checkDataDirectory),
 });
 
 const mark = (ok: boolean): string => (ok ? 'ok  ' : 'no  ');
+
+/** A directory's line (ok only when it exists and its contents pass), then one indented line per problem. */
+const renderLocation = (l: Location): readonly string[] =>
+  l.contents === undefined
+    ? [`  ${mark(false)}${l.path} (does not exist)`]
+    : [`  ${l.contents.ok ? mark(true) : 'BAD '}${l.path} (${l.contents.summary})`, ...l.contents.problems.slice(0, 10).map((p) => `        ${p}`), ...(l.contents.problems.length > 10 ? [`        and ${l.contents.problems.length - 10} more`] : [])];
 
 const render = (r: DoctorReport): string =>
   [
@@ -43,9 +53,9 @@ const render = (r: DoctorReport): string =>
     `gpu.js     ${mark(r.gpujs.available)}${r.gpujs.detail}`,
     `cuda addon ${mark(r.cudaAddon.built && r.cudaAddon.devices > 0)}${r.cudaAddon.detail}`,
     'multiplier tables looked for in:',
-    ...r.multiplierDirs.map((l) => `  ${mark(l.exists)}${l.path}`),
+    ...r.multiplierDirs.flatMap(renderLocation),
     'CIFAR-10 looked for in:',
-    ...r.dataDirs.map((l) => `  ${mark(l.exists)}${l.path}`),
+    ...r.dataDirs.flatMap(renderLocation),
   ].join('\n');
 
 export const register = (program: Command): void => {

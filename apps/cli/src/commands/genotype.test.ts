@@ -99,6 +99,17 @@ describe('approx-darts genotype show', () => {
     expect(missing.stderr).toContain('no such file or built-in genotype');
   });
 
+  it('refuses an empty concat and a file that is neither JSON nor Python text, in one line naming the file', () => {
+    const empty = join(dir, 'empty-concat.json');
+    writeFileSync(empty, JSON.stringify({ ...V2_FLAT, normal_concat: [] }));
+    const r = run('genotype', 'show', empty);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('approx-darts: empty-concat.json: normal.concat is empty: the cell would output nothing (list at least one state)');
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'my best cell so far\n');
+    expect(run('genotype', 'show', text).stderr.trim()).toBe(`approx-darts: ${text}: not a genotype file: neither JSON nor DARTS Python text (Genotype(normal=..., ...))`);
+  });
+
   it('shows a genotype of another space without --space: 3 nodes, one edge each, a 7x7 sep conv and a plain conv', () => {
     const text = "Genotype(normal=[('sep_conv_7x7', 1), ('conv_3x3', 2), ('skip_connect', 0)], normal_concat=[2, 3, 4], reduce=[('max_pool_5x5', 0), ('skip_connect', 1), ('dil_conv_3x3_d4', 3)], reduce_concat=[2, 3, 4], edges_per_node=1)";
     const r = run('genotype', 'show', file('three.txt', text), '--format', 'python');

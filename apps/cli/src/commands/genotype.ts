@@ -92,6 +92,8 @@ const loadGenotype = (source: string): { readonly label: string; readonly genoty
     () => JSON.parse(text) as unknown,
     () => undefined,
   );
+  if (E.isLeft(json) && !text.includes('Genotype('))
+    throw new CliError(`${source}: not a genotype file: neither JSON nor DARTS Python text (Genotype(normal=..., ...))`);
   const genotype = E.isRight(json) ? genotypeFromJson(json.right) : parsePythonGenotype(text);
   return { label: source, genotype: orThrow(source, genotype) };
 };

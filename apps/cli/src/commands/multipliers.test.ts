@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +46,19 @@ describe('approx-darts multipliers', () => {
     expect(rows).toHaveLength(40);
     expect(rows.map((x) => x.power_mw)).toEqual([...rows.map((x) => x.power_mw)].sort((a, b) => a - b));
     expect((await runCommand(register, ['multipliers', 'list', '--sort', 'speed'])).error).toMatch(/--sort: 'speed'/);
+  });
+
+  it('list marks a bad table and lists the rest; a --lut-dir that does not exist is refused', async () => {
+    const luts = join(dir, 'one-bad');
+    await mkdir(luts, { recursive: true });
+    await writeFile(join(luts, 'mul8u_SHORT.bin'), new Uint8Array(1000));
+    const r = await runCommand(register, ['multipliers', 'list', '--lut-dir', luts]);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1 + 41);
+    expect(r.stdout).toMatch(/mul8u_SHORT .*BAD: multiplier table .*mul8u_SHORT\.bin: truncated, 1000 bytes/);
+    expect(r.stdout).toMatch(/mul8u_NGR /);
+    expect(r.error).toBe('1 of 41 tables cannot be used: mul8u_SHORT');
+    const missing = await runCommand(register, ['multipliers', 'show', 'NGR', '--lut-dir', join(dir, 'typo')]);
+    expect(missing.error).toBe(`--lut-dir ${join(dir, 'typo')}: no such directory (${join(dir, 'typo')})`);
   });
 
   it('an unknown name lists where it looked and suggests close names', async () => {
@@ -97,6 +110,30 @@ describe('approx-darts multipliers', () => {
       const shown = await runCommand(register, ['multipliers', 'show', 'TRN', '--json', '--lut-dir', out]);
       expect((JSON.parse(shown.stdout) as { ep_pct: number }).ep_pct).toBe(meta.multipliers[0]?.computed.ep_pct);
       expect((JSON.parse(shown.stdout) as { commutative: boolean }).commutative).toBe(false);
+    });
+
+    it('refuses a model whose products exceed 16 bits, and one that aborts names the signal; nothing is written', async () => {
+      const out = join(dir, 'refused');
+      const wide = join(dir, 'wide.c');
+      await writeFile(wide, '#include <stdint.h>\nuint32_t mul8u_WIDE(uint8_t a, uint8_t b) { return (uint32_t)a * b * 2u; }\n');
+      const w = await runCommand(register, ['multipliers', 'import', wide, '--name', 'mul8u_WIDE', '--out', out]);
+      expect(w.error).toMatch(/mul8u_WIDE\(128, 128\) = 32768|mul8u_WIDE\(\d+, \d+\) = \d+ does not fit the 16-bit table/);
+      const aborting = join(dir, 'abort.c');
+      await writeFile(aborting, '#include <stdint.h>\n#include <stdlib.h>\nuint16_t mul8u_ABRT(uint8_t a, uint8_t b) { if (a == 7) abort(); return a * b; }\n');
+      const a = await runCommand(register, ['multipliers', 'import', aborting, '--name', 'mul8u_ABRT', '--out', out]);
+      expect(a.error).toMatch(/the tabulating program failed \(killed by SIGABRT \(abort\)\)/);
+      await expect(stat(out)).rejects.toThrow();
+    });
+
+    it('with a corrupt multipliers.json in --out writes neither file', async () => {
+      const out = join(dir, 'corrupt-meta');
+      await mkdir(out, { recursive: true });
+      await writeFile(join(out, 'multipliers.json'), '{"multipliers": [');
+      const c = join(dir, 'ok.c');
+      await writeFile(c, '#include <stdint.h>\nuint16_t mul8u_OK(uint8_t a, uint8_t b) { return a * b; }\n');
+      const r = await runCommand(register, ['multipliers', 'import', c, '--name', 'mul8u_OK', '--out', out]);
+      expect(r.error).toMatch(/multiplier metadata .*multipliers\.json: not JSON/);
+      expect(readdirSync(out)).toEqual(['multipliers.json']);
     });
 
     it('a file without the function, or a missing compiler, is a clear error', async () => {

@@ -22,15 +22,16 @@ import { CliError } from '../cli-error';
 const SortKey = t.keyof({ power: null, mre: null, ep: null, mae: null, wce: null, name: null });
 type SortKey = t.TypeOf<typeof SortKey>;
 
-/** One row of `multipliers list` (JSON keys are the documented output). */
+/** One row of `multipliers list` (JSON keys are the documented output); a table that cannot be read has `problem`. */
 interface ListRow {
   readonly name: string;
   readonly power_mw: number | null;
-  readonly mre_pct: number;
-  readonly ep_pct: number;
-  readonly mae_pct: number;
-  readonly wce_pct: number;
+  readonly mre_pct: number | null;
+  readonly ep_pct: number | null;
+  readonly mae_pct: number | null;
+  readonly wce_pct: number | null;
   readonly path: string;
+  readonly problem?: string;
 }
 
 const asCliError = (e: unknown): never => {
@@ -47,20 +48,28 @@ const decodeSort = (raw: string): SortKey =>
     }),
   );
 
-/** The rows of every table on the search path; metrics from the metadata when listed there, else computed. */
-export const listRows = async (lutDir: string | undefined): Promise<readonly ListRow[]> => {
-  const tables = await listMultiplierTables({ lutDir }).catch(asCliError);
-  return Promise.all(
+/**
+ * The rows of every table on the search path; metrics from the metadata when listed there, else computed. Each
+ * file is read (a size check): a bad one is listed with its problem instead of aborting the list, and so is a
+ * broken multipliers.json (in `problems`).
+ */
+export const listRows = async (lutDir: string | undefined): Promise<{ readonly rows: readonly ListRow[]; readonly problems: readonly string[] }> => {
+  const { tables, problems } = await listMultiplierTables({ lutDir }).catch(asCliError);
+  const rows = await Promise.all(
     tables.map(async ({ name, path, entry }): Promise<ListRow> => {
-      const m = entry?.computed ?? multiplierMetrics(await loadMultiplierTable(path).catch(asCliError));
+      const table = await loadMultiplierTable(path).catch((e: unknown) => (e instanceof MultiplierFileError ? e : Promise.reject(e)));
+      if (table instanceof MultiplierFileError)
+        return { name, power_mw: powerOf(name, entry), mre_pct: null, ep_pct: null, mae_pct: null, wce_pct: null, path, problem: table.message };
+      const m = entry?.computed ?? multiplierMetrics(table);
       return { name, power_mw: powerOf(name, entry), mre_pct: m.mre_pct, ep_pct: m.ep_pct, mae_pct: m.mae_pct, wce_pct: m.wce_pct, path };
     }),
   );
+  return { rows, problems };
 };
 
 const sortRows = (rows: readonly ListRow[], key: SortKey): readonly ListRow[] => {
   const value = (r: ListRow): number | string =>
-    key === 'name' ? r.name : key === 'power' ? (r.power_mw ?? Infinity) : r[`${key}_pct`];
+    key === 'name' ? r.name : key === 'power' ? (r.power_mw ?? Infinity) : (r[`${key}_pct`] ?? Infinity);
   return [...rows].sort((a, b) => {
     const [x, y] = [value(a), value(b)];
     return x < y ? -1 : x > y ? 1 : a.name.localeCompare(b.name);
@@ -74,7 +83,10 @@ const renderList = (rows: readonly ListRow[]): string =>
     `${'name'.padEnd(12)}${'power mW'.padStart(10)}${'MRE %'.padStart(10)}${'EP %'.padStart(9)}${'MAE %'.padStart(10)}${'WCE %'.padStart(10)}`,
     ...rows.map(
       (r) =>
-        `${r.name.padEnd(12)}${fmt(r.power_mw, 4).padStart(10)}${fmt(r.mre_pct, 4).padStart(10)}${fmt(r.ep_pct, 2).padStart(9)}${fmt(r.mae_pct, 4).padStart(10)}${fmt(r.wce_pct, 4).padStart(10)}`,
+        `${r.name.padEnd(12)}${fmt(r.power_mw, 4).padStart(10)}` +
+        (r.problem !== undefined
+          ? `  BAD: ${r.problem}`
+          : `${fmt(r.mre_pct, 4).padStart(10)}${fmt(r.ep_pct, 2).padStart(9)}${fmt(r.mae_pct, 4).padStart(10)}${fmt(r.wce_pct, 4).padStart(10)}`),
     ),
   ].join('\n');
 
@@ -122,9 +134,15 @@ export const register = (program: Command): void => {
     .option('--sort <key>', 'power | mre | ep | mae | wce | name', 'power')
     .option('--lut-dir <dir>', 'directory searched first for tables')
     .action(async (opts: { json?: boolean; sort: string; lutDir?: string }) => {
-      const rows = sortRows(await listRows(opts.lutDir), decodeSort(opts.sort));
+      const sort = decodeSort(opts.sort);
+      const listed = await listRows(opts.lutDir);
+      const rows = sortRows(listed.rows, sort);
       if (rows.length === 0) throw new CliError('no multiplier tables found; pass --lut-dir DIR or set APPROX_DARTS_LUT_DIR');
+      for (const p of listed.problems) process.stderr.write(`approx-darts: warning: ${p} (its tables are listed without published figures)\n`);
       process.stdout.write(`${opts.json ? JSON.stringify(rows, null, 2) : renderList(rows)}\n`);
+      // Listed, but not a clean bill: a bad table makes the exit status 1 so that scripts notice.
+      const bad = rows.filter((r) => r.problem !== undefined);
+      if (bad.length > 0) throw new CliError(`${bad.length} of ${rows.length} tables cannot be used: ${bad.map((r) => r.name).join(', ')}`);
     });
 
   cmd

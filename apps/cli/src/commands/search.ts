@@ -1,22 +1,25 @@
 import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
-import { stratifiedLimit } from '@approx-darts/cifar10';
+import { DataIdentity, dataIdentity, stratifiedLimit } from '@approx-darts/cifar10';
 import { formatGenotype, genotypeToDot } from '@approx-darts/genotype';
 import { BiLevelPlan, overrideSearchPlan, searchPlanPreset } from '@approx-darts/schedule';
 import { approxDartsSpace, DARTS_SEARCH_MACRO, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
-import { writeJsonAtomic } from '@approx-darts/run-store';
-import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, type EpochRecord } from '@approx-darts/backend';
+import { CHECKPOINT_JSON, ConfigHistory, writeJsonAtomic } from '@approx-darts/run-store';
+import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, SearchSetupError, type EpochRecord } from '@approx-darts/backend';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
-import { decodeFlags, NonNegativeIntFromString, PositiveIntFromString } from '../options/flags';
+import { decodeFlags, DirectoryPath, NonNegativeIntFromString, PositiveIntFromString, PositiveNumberFromString } from '../options/flags';
+import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr, withPeakLr } from '../options/plan-flags';
+import { describeDifferences, reconcileResume, type FlagOfField } from '../run-dir/reconcile-config';
+import { hasCheckpoint, inRunDirectory } from '../run-dir/run-directory';
 import { activateEngine } from '../options/engine-option';
 import { loadBinding } from '../options/multiplier-option';
 import { loadSpaceBindings, loadSpaceFile, type SpaceBindings } from '../options/space-option';
@@ -28,9 +31,11 @@ const SearchFlags = t.intersection([
     engine: t.string,
     seed: NonNegativeIntFromString,
     order: t.keyof({ first: null, second: null }),
-    out: t.string,
+    out: DirectoryPath,
   }),
+  OptimizerFlags,
   t.partial({
+    archLr: PositiveNumberFromString,
     multiplier: t.string,
     space: t.string,
     data: t.string,
@@ -59,6 +64,33 @@ export const SearchRunConfig = t.readonly(
   }),
 );
 export type SearchRunConfig = t.TypeOf<typeof SearchRunConfig>;
+/** The run config as stored: plus the data's identity and the changes resumes made (absent in older runs). */
+export const StoredSearchRunConfig = t.intersection([SearchRunConfig, t.partial({ data: DataIdentity, history: ConfigHistory })]);
+export type StoredSearchRunConfig = t.TypeOf<typeof StoredSearchRunConfig>;
+
+/** Which flag sets which field of the search run config (for messages about a resume). */
+const SEARCH_FLAGS: FlagOfField = [
+  ['multiplier', '--multiplier'],
+  ['space', '--space / --multiplier'],
+  ['space.macro.cells', '--cells'],
+  ['space.macro.channels', '--channels'],
+  ['plan', '--preset'],
+  ['plan.epochs', '--epochs'],
+  ['plan.warmupEpochs', '--warmup-epochs / --epochs'],
+  ['plan.batchSize', '--batch-size'],
+  ['plan.order', '--order'],
+  ['plan.weights.weightDecay', '--weight-decay'],
+  ['plan.weights.momentum', '--momentum'],
+  ['seed', '--seed'],
+  ['limit', '--limit'],
+  ['engine', '--engine'],
+];
+/** What --resume may change: the learning rates and the clip, the remedies of a divergence. */
+const SEARCH_RESUMABLE: FlagOfField = [
+  ['plan.weights.lr', '--lr'],
+  ['plan.architecture.lr', '--arch-lr'],
+  ['plan.weights.gradClip', '--grad-clip'],
+];
 
 export const RUN_CONFIG_FILE = 'run-config.json';
 
@@ -82,12 +114,15 @@ const planOf = (flags: SearchFlags): BiLevelPlan => {
   // --epochs scales the warm-up with the run (paper: 15 of 50), so a short run still searches.
   const epochs = flags.epochs ?? base.epochs;
   const warmupEpochs = flags.epochs === undefined ? base.warmupEpochs : Math.floor((base.warmupEpochs * epochs) / base.epochs);
-  return pipe(
-    overrideSearchPlan(base, { epochs, warmupEpochs, order: flags.order, ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}) }),
+  const planned = pipe(
+    overrideSearchPlan(base, { epochs, warmupEpochs: flags.warmupEpochs ?? warmupEpochs, order: flags.order, ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}) }),
     E.getOrElseW((problem) => {
       throw new CliError(`search plan: ${problem}`);
     }),
   );
+  const weights = applyOptimizerFlags(planned.weights, flags, 'weights');
+  const architecture = flags.archLr === undefined ? planned.architecture : { ...planned.architecture, lr: withPeakLr(planned.architecture.lr, flags.archLr) };
+  return { ...planned, weights, architecture };
 };
 
 /**
@@ -108,26 +143,57 @@ const spaceOf = async (flags: SearchFlags): Promise<{ readonly space: SearchSpac
   return { space, label: binding?.table.name ?? 'fp32', bindingOf: (op) => (binding !== null && multiplierOf(op) !== undefined ? binding : null) };
 };
 
-/** Refuses an out dir that holds another run (or this run, without --resume); writes the config otherwise. */
-const claimRunDir = async (dir: string, config: SearchRunConfig, resume: boolean): Promise<void> => {
+/** The committed epochs of a search checkpoint, from its index alone (0 when there is none). */
+const checkpointEpoch = async (dir: string): Promise<number> => {
+  const text = await readFile(join(dir, SEARCH_FILES.checkpoint, CHECKPOINT_JSON), 'utf8').catch(() => undefined);
+  const epoch = text === undefined ? undefined : (JSON.parse(text) as { meta?: { epoch?: unknown } }).meta?.epoch;
+  return typeof epoch === 'number' ? epoch : 0;
+};
+
+/**
+ * The config this start runs with, written to `run-config.json`. A directory without a checkpoint starts fresh
+ * (a leftover config of a failed or killed first epoch is replaced). One with a checkpoint is continued only with
+ * --resume and the same config, except the learning rates and clip given explicitly, recorded in its history;
+ * any other difference is refused, naming the field.
+ */
+const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, flags: SearchFlags): Promise<StoredSearchRunConfig> => {
   const path = join(dir, RUN_CONFIG_FILE);
   const existing = await readFile(path, 'utf8').then(
     (s) => s,
     () => undefined,
   );
-  if (existing !== undefined) {
-    const decoded = pipe(
-      E.tryCatch(() => JSON.parse(existing) as unknown, () => 'not JSON'),
-      E.chain((j) => pipe(SearchRunConfig.decode(j), E.mapLeft(() => 'not a search run config'))),
-    );
-    if (E.isLeft(decoded)) throw new CliError(`${path}: ${decoded.left}; choose another --out`);
-    if (JSON.stringify(SearchRunConfig.encode(decoded.right)) !== JSON.stringify(SearchRunConfig.encode(config)))
-      throw new CliError(`${dir} holds a search run with a different configuration (${path}); choose another --out${resume ? ' or resume with the same flags' : ''}`);
-    if (!resume) throw new CliError(`${dir} already holds this search run; pass --resume to continue it, or choose another --out`);
-    return;
+  const decoded =
+    existing === undefined
+      ? undefined
+      : pipe(
+          E.tryCatch(() => JSON.parse(existing) as unknown, () => 'not JSON'),
+          E.chain((j) => pipe(StoredSearchRunConfig.decode(j), E.mapLeft(() => 'not a search run config'))),
+        );
+  if (decoded !== undefined && E.isLeft(decoded)) throw new CliError(`${path}: ${decoded.left}; choose another --out`);
+  if (decoded === undefined || !(await hasCheckpoint(dir))) {
+    await writeJsonAtomic(path, StoredSearchRunConfig.encode(requested));
+    return requested;
   }
-  await mkdir(dir, { recursive: true });
-  await writeJsonAtomic(path, SearchRunConfig.encode(config));
+  const recorded = StoredSearchRunConfig.encode(decoded.right) as Record<string, unknown>;
+  const wanted = StoredSearchRunConfig.encode(requested) as Record<string, unknown>;
+  if (flags.resume !== true) {
+    const differences = describeDifferences(recorded, wanted, SEARCH_FLAGS);
+    throw new CliError(
+      differences.length > 0
+        ? `${dir} holds a search run with a different configuration (${path}): ${differences.join('; ')}; choose another --out`
+        : `${dir} already holds this search run; pass --resume to continue it, or choose another --out`,
+    );
+  }
+  const explicit = SEARCH_RESUMABLE.filter(([, flag]) => (flag === '--lr' ? flags.lr : flag === '--arch-lr' ? flags.archLr : flags.gradClip) !== undefined).map(([p]) => p);
+  const { config, change } = reconcileResume(`${dir} (${path})`, recorded, wanted, { run: 'search', mutable: SEARCH_RESUMABLE, explicit, flags: SEARCH_FLAGS }, await checkpointEpoch(dir));
+  const result = pipe(
+    StoredSearchRunConfig.decode(config),
+    E.getOrElseW(() => {
+      throw new CliError(`${path}: the resumed configuration is not valid`);
+    }),
+  );
+  if (change !== undefined) await writeJsonAtomic(path, StoredSearchRunConfig.encode(result));
+  return result;
 };
 
 /** One progress bar per epoch, and a line per finished epoch. */
@@ -159,47 +225,67 @@ const writeCellPlots = async (dir: string, dot: string): Promise<readonly string
 
 const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> => {
   const flags = decodeFlags(SearchFlags, opts);
-  const plan = planOf(flags);
+  const requestedPlan = planOf(flags);
   const { space, label, bindingOf } = await spaceOf(flags);
   const data = await loadDataOption(flags.data);
   const engine = await activateEngine(flags.engine);
   const limit = flags.limit ?? PRESET_SHAPES[flags.preset].limit;
   if (limit !== null && limit > data.train.count) throw new CliError(`--limit ${limit}: the data set has only ${data.train.count} training images`);
-  const config: SearchRunConfig = { kind: 'approx-darts-search', multiplier: label, space, plan, seed: flags.seed, limit, engine: engine.name };
+  const requested: StoredSearchRunConfig = {
+    kind: 'approx-darts-search',
+    multiplier: label,
+    space,
+    plan: requestedPlan,
+    seed: flags.seed,
+    limit,
+    engine: engine.name,
+    data: dataIdentity(data),
+  };
   const runDir = resolve(flags.out);
-  await claimRunDir(runDir, config, flags.resume === true);
-  process.stderr.write(
-    `searching ${space.macro.cells} cells (${space.topology.nodes} nodes, ${space.normal.length} normal / ${space.reduce.length} reduce ops), ` +
-      `C=${space.macro.channels} on ${config.multiplier} (${engine.name} engine), ` +
-      `${limit ?? data.train.count} images, ${plan.epochs} epochs (${plan.warmupEpochs} warm-up), batch ${plan.batchSize}, ${plan.order} order, into ${runDir}\n`,
-  );
-  let result;
-  try {
-    result = await runSearch({
-      space,
-      plan,
-      seed: flags.seed,
-      records: data.train,
-      ...(limit !== null ? { indices: stratifiedLimit(data.train.labels, limit, flags.seed) } : {}),
-      bindingOf,
-      outDir: runDir,
-      resume: flags.resume === true,
-      ...progressHooks(),
-    });
-  } catch (e) {
-    if (e instanceof SearchDivergedError || e instanceof SearchResumeError) throw new CliError(e.message);
-    throw e;
-  }
-  const plots = await writeCellPlots(runDir, genotypeToDot(result.genotype, space.topology.inputs));
-  process.stdout.write(
-    `${formatGenotype(result.genotype, space.topology.inputs)}\n` +
-      `genotype: ${join(runDir, SEARCH_FILES.genotype)}\n` +
-      `alphas: ${join(runDir, SEARCH_FILES.alphaPlot)}\ncells: ${plots.join(', ')}\nmetrics: ${join(runDir, SEARCH_FILES.metrics)}\n`,
-  );
+  await inRunDirectory({ dir: runDir, kind: 'search', flag: flags.out }, async () => {
+    const config = await claimRunConfig(runDir, requested, flags);
+    const { plan } = config;
+    process.stderr.write(
+      `searching ${space.macro.cells} cells (${space.topology.nodes} nodes, ${space.normal.length} normal / ${space.reduce.length} reduce ops), ` +
+        `C=${space.macro.channels} on ${config.multiplier} (${engine.name} engine), ` +
+        `${limit ?? data.train.count} images, ${plan.epochs} epochs (${plan.warmupEpochs} warm-up), batch ${plan.batchSize}, ${plan.order} order, ` +
+        `lr ${peakLr(plan.weights.lr)} / arch-lr ${peakLr(plan.architecture.lr)}, into ${runDir}\n`,
+    );
+    let result;
+    try {
+      result = await runSearch({
+        space,
+        plan,
+        seed: flags.seed,
+        records: data.train,
+        ...(limit !== null ? { indices: stratifiedLimit(data.train.labels, limit, flags.seed) } : {}),
+        bindingOf,
+        outDir: runDir,
+        // claimRunConfig decided: continue the checkpoint if there is one, else start fresh (dropping the metrics of
+        // a first epoch that never committed).
+        resume: true,
+        ...progressHooks(),
+      });
+    } catch (e) {
+      if (e instanceof SearchDivergedError) {
+        const [lr, archLr] = [peakLr(plan.weights.lr), peakLr(plan.architecture.lr)];
+        throw new CliError(`${e.message}; to continue with lower rates: rerun the same command with --resume --lr ${lr / 2} (now ${lr}) or --arch-lr ${archLr / 2} (now ${archLr})`);
+      }
+      if (e instanceof SearchSetupError) throw new CliError(limit !== null ? `--limit ${limit}: ${e.message}` : e.message);
+      if (e instanceof SearchResumeError) throw new CliError(e.message);
+      throw e;
+    }
+    const plots = await writeCellPlots(runDir, genotypeToDot(result.genotype, space.topology.inputs));
+    process.stdout.write(
+      `${formatGenotype(result.genotype, space.topology.inputs)}\n` +
+        `genotype: ${join(runDir, SEARCH_FILES.genotype)}\n` +
+        `alphas: ${join(runDir, SEARCH_FILES.alphaPlot)}\ncells: ${plots.join(', ')}\nmetrics: ${join(runDir, SEARCH_FILES.metrics)}\n`,
+    );
+  });
 };
 
 export const register = (program: Command): void => {
-  program
+  const cmd = program
     .command('search')
     .description('Search a normal and a reduction cell (bi-level DARTS with approximate convolutions)')
     .option(...DATA_OPTION)
@@ -215,7 +301,9 @@ export const register = (program: Command): void => {
     .option('--engine <name>', 'compute engine: auto, cpu, webgpu, tensorflow', 'cpu')
     .option('--seed <n>', 'seed of the initialization, split, data order and augmentation', '0')
     .option('--order <order>', 'architecture gradient: first or second (unrolled) order', 'first')
+    .option('--warmup-epochs <n>', 'weights-only epochs before the architecture is searched (default: the preset, scaled with --epochs)')
     .requiredOption('--out <dir>', 'run directory (run-config.json, metrics.jsonl, genotype.json, alphas.svg, checkpoint/)')
-    .option('--resume', 'continue the run in --out from its last checkpoint')
-    .action(runSearchCommand);
+    .option('--resume', 'continue the run in --out from its last checkpoint (with the same flags; --lr, --arch-lr and --grad-clip may change)');
+  for (const [flag, help] of OPTIMIZER_OPTIONS) cmd.option(flag, help);
+  cmd.option('--arch-lr <rate>', 'learning rate of the architecture (Adam; default: the preset); may change on --resume').action(runSearchCommand);
 };

@@ -4,16 +4,20 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
-import { PAPER_EVAL_MACRO } from '@approx-darts/search-space';
-import { overrideTrainPlan, trainPlanPreset, type TrainPlan } from '@approx-darts/schedule';
+import { PAPER_EVAL_MACRO, reductionCellsOf } from '@approx-darts/search-space';
+import { overrideTrainPlan, trainPlanPreset, type LrSchedule, type TrainPlan } from '@approx-darts/schedule';
 import { isFp32 } from '@approx-darts/multipliers';
-import { NonFiniteLossError, runTraining, RUN_FILES, type EpochMetrics, type TrainRunConfig } from '@approx-darts/backend';
+import { loadTrainCheckpoint, NonFiniteLossError, runTraining, RUN_FILES, TrainRunConfig, type EpochMetrics } from '@approx-darts/backend';
+import { dataIdentity } from '@approx-darts/cifar10';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
 import { writeTrainReport } from '../report/train-report';
 import { loadGenotypeOption } from '../options/genotype-option';
-import { decodeFlags, NonNegativeIntFromString, PositiveIntFromString } from '../options/flags';
+import { decodeFlags, DirectoryPath, NonNegativeIntFromString, PositiveIntFromString } from '../options/flags';
+import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr } from '../options/plan-flags';
+import { reconcileResume, type FlagOfField } from '../run-dir/reconcile-config';
+import { inRunDirectory } from '../run-dir/run-directory';
 import { activateEngine } from '../options/engine-option';
 import { loadBinding } from '../options/multiplier-option';
 import { inferenceEnergy } from '../inference-energy';
@@ -30,8 +34,9 @@ const TrainFlags = t.intersection([
     seed: NonNegativeIntFromString,
     auxiliary: t.boolean,
     quantization: t.keyof({ asymmetric: null, symmetric: null }),
-    out: t.string,
+    out: DirectoryPath,
   }),
+  OptimizerFlags,
   t.partial({
     data: t.string,
     lutDir: t.string,
@@ -51,7 +56,7 @@ const planOf = (flags: TrainFlags): TrainPlan => {
       throw new CliError(`--preset: unknown preset '${flags.preset}'`);
     }),
   );
-  return pipe(
+  const plan = pipe(
     overrideTrainPlan(base, {
       ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
       ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}),
@@ -61,7 +66,41 @@ const planOf = (flags: TrainFlags): TrainPlan => {
       throw new CliError(`training plan: ${problem}`);
     }),
   );
+  const optimizer = applyOptimizerFlags(plan.optimizer, flags, 'training');
+  // --warmup-epochs: a linear ramp from 0 to the schedule's start over that many epochs, then the schedule.
+  const lr: LrSchedule =
+    flags.warmupEpochs === undefined || flags.warmupEpochs === 0
+      ? optimizer.lr
+      : { kind: 'warmup', epochs: flags.warmupEpochs, from: 0, then: optimizer.lr.kind === 'warmup' ? optimizer.lr.then : optimizer.lr };
+  if (flags.warmupEpochs !== undefined && flags.warmupEpochs >= plan.epochs)
+    throw new CliError(`--warmup-epochs ${flags.warmupEpochs}: must be fewer than the ${plan.epochs} epochs`);
+  return { ...plan, optimizer: { ...optimizer, lr } };
 };
+
+/** Which flag sets which field of the training config (for messages about a resume). */
+const TRAIN_FLAGS: FlagOfField = [
+  ['genotype', '--genotype'],
+  ['macro', '--cells / --channels'],
+  ['macro.cells', '--cells'],
+  ['macro.channels', '--channels'],
+  ['plan', '--preset'],
+  ['plan.epochs', '--epochs'],
+  ['plan.batchSize', '--batch-size'],
+  ['plan.auxiliaryWeight', '--no-auxiliary'],
+  ['plan.optimizer.weightDecay', '--weight-decay'],
+  ['plan.optimizer.momentum', '--momentum'],
+  ['multiplier', '--multiplier'],
+  ['quantization', '--quantization'],
+  ['seed', '--seed'],
+  ['auxiliary', '--no-auxiliary'],
+  ['limit', '--limit'],
+  ['testLimit', '--test-limit'],
+];
+/** What --resume may change: the learning rate and the clip, the remedies of a divergence. */
+const TRAIN_RESUMABLE: FlagOfField = [
+  ['plan.optimizer.lr', '--lr'],
+  ['plan.optimizer.gradClip', '--grad-clip'],
+];
 
 /** Draws one bar per phase of an epoch (train, then test) from the training hooks. */
 const progressHooks = () => {
@@ -88,17 +127,46 @@ const progressHooks = () => {
   };
 };
 
+/**
+ * The config a --resume continues with: the checkpoint's, with an explicit --lr / --grad-clip applied and recorded
+ * in its history; any other difference is refused, naming the field and its flag.
+ */
+const resumedConfig = async (runDir: string, requested: TrainRunConfig, flags: TrainFlags): Promise<TrainRunConfig> => {
+  const existing = await loadTrainCheckpoint(runDir).catch((e: unknown) => {
+    throw new CliError(`--out ${flags.out}: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  if (existing === undefined) return requested;
+  const explicit = TRAIN_RESUMABLE.filter(([, flag]) => (flag === '--lr' ? flags.lr : flags.gradClip) !== undefined).map(([p]) => p);
+  const { config } = reconcileResume(
+    runDir,
+    TrainRunConfig.encode(existing.meta.config) as Record<string, unknown>,
+    TrainRunConfig.encode(requested) as Record<string, unknown>,
+    { run: 'training', mutable: TRAIN_RESUMABLE, explicit, flags: TRAIN_FLAGS },
+    existing.meta.epoch,
+  );
+  return pipe(
+    TrainRunConfig.decode(config),
+    E.getOrElseW(() => {
+      throw new CliError(`${runDir}: the resumed configuration is not valid`);
+    }),
+  );
+};
+
 const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
   const flags = decodeFlags(TrainFlags, opts);
   const genotype = await loadGenotypeOption(flags.genotype);
   const plan = planOf(flags);
+  const macro = { ...PAPER_EVAL_MACRO, cells: flags.cells, channels: flags.channels };
+  // The auxiliary head reads the 8x8 map after the second reduction cell; one cell has only one reduction.
+  if (flags.auxiliary && reductionCellsOf(macro).length < 2)
+    throw new CliError(`--cells ${flags.cells}: the auxiliary head needs two reduction cells, so at least 2 cells; pass more --cells or --no-auxiliary`);
   const multiplier = isFp32(flags.multiplier) ? 'fp32' : flags.multiplier;
   const binding = await loadBinding(multiplier, flags.lutDir, flags.quantization);
   const engine = await activateEngine(flags.engine);
   const data = await loadDataOption(flags.data);
-  const config: TrainRunConfig = {
+  const requested: TrainRunConfig = {
     genotype,
-    macro: { ...PAPER_EVAL_MACRO, cells: flags.cells, channels: flags.channels },
+    macro,
     plan,
     multiplier: binding?.table.name ?? 'fp32',
     quantization: flags.quantization,
@@ -106,18 +174,25 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
     auxiliary: flags.auxiliary,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     ...(flags.testLimit !== undefined ? { testLimit: flags.testLimit } : {}),
+    data: dataIdentity(data),
   };
   const runDir = resolve(flags.out);
-  process.stderr.write(`training ${flags.genotype} on ${config.multiplier} (${engine.name} engine) into ${runDir}\n`);
-  let result;
-  try {
-    result = await runTraining({ runDir, config, data, binding, resume: flags.resume === true, hooks: progressHooks() });
-  } catch (e) {
-    if (e instanceof NonFiniteLossError) {
-      throw new CliError(`training stopped: ${e.message}. The last good checkpoint is kept in ${resolve(runDir, RUN_FILES.checkpoint)} (rerun with --resume after lowering the learning rate)`);
+  const { config, result } = await inRunDirectory({ dir: runDir, kind: 'train', flag: flags.out }, async () => {
+    const config = flags.resume === true ? await resumedConfig(runDir, requested, flags) : requested;
+    process.stderr.write(`training ${flags.genotype} on ${config.multiplier} (${engine.name} engine), lr ${peakLr(config.plan.optimizer.lr)}, into ${runDir}\n`);
+    try {
+      return { config, result: await runTraining({ runDir, config, data, binding, resume: flags.resume === true, hooks: progressHooks() }) };
+    } catch (e) {
+      if (e instanceof NonFiniteLossError) {
+        const lr = peakLr(config.plan.optimizer.lr);
+        throw new CliError(
+          `training stopped: ${e.message}. The last good checkpoint is kept in ${resolve(runDir, RUN_FILES.checkpoint)}; ` +
+            `to continue with a lower rate: rerun the same command with --resume --lr ${lr / 2} (now ${lr})`,
+        );
+      }
+      throw new CliError(e instanceof Error ? e.message : String(e));
     }
-    throw new CliError(e instanceof Error ? e.message : String(e));
-  }
+  });
   const energy = await inferenceEnergy(genotype, config.macro, config.multiplier, flags.lutDir);
   const report = await writeTrainReport(runDir, { config, metrics: result.metrics, parameters: result.parameters, energy, engine: engine.name });
   const last = result.metrics[result.metrics.length - 1];
@@ -128,7 +203,7 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
 };
 
 export const register = (program: Command): void => {
-  program
+  const cmd = program
     .command('train')
     .description('Train the network derived from a genotype (approximate sep/dil convs on the chosen multiplier)')
     .requiredOption('--genotype <file-or-name>', 'genotype file (JSON or DARTS Python text) or DARTS_V1 / DARTS_V2')
@@ -147,6 +222,8 @@ export const register = (program: Command): void => {
     .option('--seed <n>', 'seed of the initialization, data order, augmentation and drop path', '0')
     .option('--no-auxiliary', 'train without the auxiliary head')
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoint/, report.md)')
-    .option('--resume', 'continue the run in --out from its last checkpoint')
-    .action(runTrain);
+    .option('--resume', 'continue the run in --out from its last checkpoint (with the same flags; --lr and --grad-clip may change)')
+    .option('--warmup-epochs <n>', 'ramp the learning rate linearly from 0 over the first n epochs');
+  for (const [flag, help] of OPTIMIZER_OPTIONS) cmd.option(flag, help);
+  cmd.action(runTrain);
 };

@@ -1,10 +1,13 @@
 import { entryByName, isFp32, paperPowerMw } from '@approx-darts/multipliers';
-import { loadMultiplierTable, MultiplierFileError, readMultiplierMetadata } from '@approx-darts/io';
+import { loadMultiplierTable, lutDirProblem, MultiplierFileError, readMultiplierMetadata } from '@approx-darts/io';
 import type { ApproxBinding } from '@approx-darts/backend';
 import { CliError } from '../cli-error';
 
 /** The approximate binding of `--multiplier` (null for fp32); a bad table is a CliError naming the file. */
 export const loadBinding = async (multiplier: string, lutDir: string | undefined, quantization: ApproxBinding['quantization']): Promise<ApproxBinding | null> => {
+  // A --lut-dir that does not exist is refused even for fp32: the energy report reads it too, after the run.
+  const problem = await lutDirProblem(lutDir);
+  if (problem !== undefined) throw new CliError(problem);
   if (isFp32(multiplier)) return null;
   try {
     const table = await loadMultiplierTable(multiplier, { lutDir });

@@ -72,7 +72,10 @@ export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
   const stemBn = batchNorm(store, 'stem.bn', stemChannels, { affine: true });
 
   const slots = cellSlots(o.macro, { normal: o.genotype.normal.concat.length, reduce: o.genotype.reduce.concat.length });
-  const auxAfter = reductionCellsOf(o.macro).at(-1);
+  const reductions = reductionCellsOf(o.macro);
+  if (o.auxiliary && reductions.length < 2)
+    throw new Error(`the auxiliary head needs two reduction cells (an 8x8 map); a ${o.macro.cells}-cell network has ${reductions.length}: build it without the head`);
+  const auxAfter = reductions.at(-1);
   let head: ReturnType<typeof auxiliaryHead> | undefined;
   const built = slots.map((slot) => {
     const cell = slot.reduction ? o.genotype.reduce : o.genotype.normal;

@@ -3,6 +3,7 @@ import type { OptimizerConfig } from '@approx-darts/schedule';
 import type { SearchNetwork } from '../network';
 import { clipByGlobalNorm, globalNormSquared, type Optimizer } from '../optim';
 import { readScalars } from '../readback';
+import { variableGradsReleasing } from '../autodiff';
 
 /** A labelled batch: NHWC images and int32 labels. */
 export interface LabelledBatch {
@@ -58,7 +59,7 @@ const lossOf = (net: SearchNetwork, batch: LabelledBatch, correct: { value?: tf.
 /** Gradients of the batch loss w.r.t. `variables` (keyed by variable name) plus the batch statistics, unread. */
 export const gradientsOf = (net: SearchNetwork, batch: LabelledBatch, variables: readonly tf.Variable[]): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
   const correct: { value?: tf.Scalar } = {};
-  const { value, grads } = tf.variableGrads(() => lossOf(net, batch, correct), [...variables]);
+  const { value, grads } = variableGradsReleasing(() => lossOf(net, batch, correct), variables);
   return { grads, stats: { loss: value, correct: correct.value ?? tf.scalar(0), count: batch.x.shape[0] } };
 };
 

@@ -17,3 +17,11 @@ export class SearchResumeError extends Error {
     this.name = 'SearchResumeError';
   }
 }
+
+/** The run cannot start as asked (too few images to split into the weight and architecture halves). */
+export class SearchSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SearchSetupError';
+  }
+}

@@ -12,7 +12,7 @@ import { createOptimizer, type Optimizer } from '../optim';
 import { alphaEvolutionSvg } from './alpha-plot';
 import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
 import { readScalars } from '../readback';
-import { SearchDivergedError } from './errors';
+import { SearchDivergedError, SearchSetupError } from './errors';
 import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
 import { EpochRecord, type Measured } from './search-records';
 
@@ -145,7 +145,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
   const weightIndices = Int32Array.from(split.weights, (k) => all[k] ?? 0);
   const archIndices = Int32Array.from(split.arch, (k) => all[k] ?? 0);
   if (weightIndices.length === 0 || archIndices.length === 0)
-    throw new Error(`too few images (${all.length}) to split into weight and architecture parts by weightFraction ${plan.weightFraction}`);
+    throw new SearchSetupError(`too few images (${all.length}) to split into weight and architecture parts by weightFraction ${plan.weightFraction}`);
 
   const net = buildSearchNetwork(space, { seed: o.seed, ...(o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
   const optimizers = {

@@ -5,6 +5,7 @@ import { clipByGlobalNorm, globalNormSquared } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
 import { readScalars } from '../readback/read-scalars';
 import { correctCount, crossEntropy } from './loss';
+import { variableGradsReleasing } from '../autodiff/backprop-release';
 
 /** Thrown when the loss or the gradient norm stops being finite; training stops at that batch (see trainEpoch). */
 export class NonFiniteLossError extends Error {
@@ -68,12 +69,12 @@ export const trainEpoch = async (
     const y = batch.y as tf.Tensor2D;
     const n = batch.x.shape[0];
     const side: { correct?: tf.Scalar } = {};
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = variableGradsReleasing(() => {
       const out = network.forward(batch.x, 'train', { probability: o.dropPath, random: o.random });
       side.correct = tf.keep(correctCount(out.logits, y));
       const main = crossEntropy(out.logits, y);
       return out.auxLogits === undefined || o.auxiliaryWeight === 0 ? main : tf.add(main, tf.mul(crossEntropy(out.auxLogits, y), o.auxiliaryWeight));
-    }, [...network.weights]);
+    }, network.weights);
     const clipped = o.gradClip === undefined ? undefined : clipByGlobalNorm(grads, o.gradClip);
     const normSquared = clipped?.normSquared ?? globalNormSquared(Object.values(grads));
     optimizer.step(clipped?.grads ?? grads, o.lr);

@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
 import { PathReporter } from 'io-ts/PathReporter';
-import { createRng, epochBatches, evalAugmentation, stratifiedLimit, trainAugmentation, type Records } from '@approx-darts/cifar10';
+import { createRng, dataDifferences, epochBatches, evalAugmentation, stratifiedLimit, trainAugmentation, type Records } from '@approx-darts/cifar10';
 import { learningRate } from '@approx-darts/schedule';
-import { appendJsonl, loadCheckpoint, saveCheckpoint, truncateJsonl, writeJsonAtomic, type SavedTensor } from '@approx-darts/run-store';
+import { appendJsonl, configDifferences, loadCheckpoint, saveCheckpoint, showValue, truncateJsonl, writeJsonAtomic, type SavedTensor } from '@approx-darts/run-store';
 import { buildEvalNetwork, countEvalParameters, type EvalNetwork } from '../eval-network/eval-network';
 import { dropPathAt } from '../eval-network/drop-path';
 import type { ApproxBinding } from '../ops/conv';
@@ -112,13 +112,32 @@ export const loadTrainCheckpoint = async (
   const dir = join(runDir, RUN_FILES.checkpoint);
   const checkpoint = await loadCheckpoint(dir);
   if (checkpoint === undefined) return undefined;
+  const kind = typeof checkpoint.meta === 'object' && checkpoint.meta !== null ? (checkpoint.meta as { kind?: unknown }).kind : undefined;
+  // A search run's checkpoint is a common mix-up (eval or train --resume pointed at a search); say so in one line.
+  if (kind !== 'approx-darts-train')
+    throw new Error(
+      kind === 'approx-darts-search'
+        ? `${runDir} is a search run, not a training run; train its genotype first (approx-darts train --genotype ${join(runDir, 'genotype.json')} --out DIR)`
+        : `${join(dir, 'checkpoint.json')}: not a training checkpoint (kind ${JSON.stringify(kind)})`,
+    );
   return { meta: decodeOrThrow(TrainCheckpointMeta, checkpoint.meta, `${join(dir, 'checkpoint.json')}: not a training checkpoint`), tensors: checkpoint.tensors };
 };
 
-const configDifferences = (a: TrainRunConfig, b: TrainRunConfig): readonly string[] => {
-  const ea = TrainRunConfig.encode(a) as Record<string, unknown>;
-  const eb = TrainRunConfig.encode(b) as Record<string, unknown>;
-  return [...new Set([...Object.keys(ea), ...Object.keys(eb)])].filter((k) => JSON.stringify(ea[k]) !== JSON.stringify(eb[k]));
+/**
+ * How `config` differs from the run's recorded one, by field: the changes `config.history` records for this
+ * resume (its last entry, at the checkpoint's epoch) are allowed, and the data is compared by its digests.
+ */
+const resumeDifferences = (recorded: TrainRunConfig, config: TrainRunConfig, epoch: number): readonly string[] => {
+  const { history: _h, data: _recordedData, ...was } = TrainRunConfig.encode(recorded) as Record<string, unknown>;
+  const { history: _history, data: _data, ...now } = TrainRunConfig.encode(config) as Record<string, unknown>;
+  const last = config.history?.[config.history.length - 1];
+  const allowed = new Set(last !== undefined && last.epoch === epoch ? last.changed.map((c) => c.path) : []);
+  return [
+    ...(recorded.data !== undefined && config.data !== undefined ? dataDifferences(recorded.data, config.data) : []),
+    ...configDifferences(was, now)
+      .filter((d) => !allowed.has(d.path))
+      .map((d) => `${d.path} is ${showValue(d.was)} in the run, ${showValue(d.now)} now`),
+  ];
 };
 
 /**
@@ -136,8 +155,8 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     throw new Error(`${runDir} already holds a training checkpoint (epoch ${existing.meta.epoch}); pass --resume to continue it or choose another --out`);
   }
   if (existing !== undefined) {
-    const diff = configDifferences(existing.meta.config, config);
-    if (diff.length > 0) throw new Error(`cannot resume ${runDir}: the run was started with different settings (${diff.join(', ')})`);
+    const diff = resumeDifferences(existing.meta.config, config, existing.meta.epoch);
+    if (diff.length > 0) throw new Error(`cannot resume ${runDir}: the run was started with different settings: ${diff.join('; ')}`);
   }
 
   const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding });

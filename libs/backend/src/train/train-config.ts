@@ -2,7 +2,8 @@ import * as t from 'io-ts';
 import { GenotypeFromJson } from '@approx-darts/genotype';
 import { Macro } from '@approx-darts/search-space';
 import { TrainPlan } from '@approx-darts/schedule';
-import { RngState } from '@approx-darts/cifar10';
+import { DataIdentity, RngState } from '@approx-darts/cifar10';
+import { ConfigHistory } from '@approx-darts/run-store';
 
 /** Everything that fixes a training run; stored as config.json in the run directory and in every checkpoint. */
 export const TrainRunConfig = t.readonly(
@@ -22,6 +23,10 @@ export const TrainRunConfig = t.readonly(
       limit: t.number,
       /** Evaluate on a stratified subset of this many test images. */
       testLimit: t.number,
+      /** The images trained and tested on (absent in runs from before it was recorded). */
+      data: DataIdentity,
+      /** What resumes changed (learning rate, clip), oldest first. */
+      history: ConfigHistory,
     }),
   ]),
 );

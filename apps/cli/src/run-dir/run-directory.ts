@@ -1,0 +1,86 @@
+import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { acquireRunLock, CHECKPOINT_JSON, removeDeadWritersTemps, RunLockedError } from '@approx-darts/run-store';
+import { CliError } from '../cli-error';
+
+/** What a run directory holds, told by its config file. */
+export type RunKind = 'search' | 'train';
+
+/** The config file of each kind (search.ts's RUN_CONFIG_FILE, the backend's RUN_FILES.config). */
+export const RUN_CONFIG_FILES: Readonly<Record<RunKind, string>> = { search: 'run-config.json', train: 'config.json' };
+const COMMAND: Readonly<Record<RunKind, string>> = { search: 'a search', train: 'a training' };
+const CHECKPOINT_DIR = 'checkpoint';
+
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+/** The checkpoint's kind from its index alone (the blob is not read); undefined when there is none or it is unreadable. */
+const checkpointKind = async (dir: string): Promise<RunKind | undefined> => {
+  const text = await readFile(join(dir, CHECKPOINT_DIR, CHECKPOINT_JSON), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const kind = (JSON.parse(text) as { meta?: { kind?: unknown } }).meta?.kind;
+    return kind === 'approx-darts-search' ? 'search' : kind === 'approx-darts-train' ? 'train' : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The kind of run a directory holds, if any: by its config file, else by its checkpoint. */
+export const runKindIn = async (dir: string): Promise<RunKind | undefined> => {
+  if (await exists(join(dir, RUN_CONFIG_FILES.search))) return 'search';
+  if (await exists(join(dir, RUN_CONFIG_FILES.train))) return 'train';
+  return checkpointKind(dir);
+};
+
+/** Whether a run directory has a committed checkpoint (something a resume continues from). */
+export const hasCheckpoint = (dir: string): Promise<boolean> => exists(join(dir, CHECKPOINT_DIR, CHECKPOINT_JSON));
+
+export interface RunDirectoryOptions {
+  readonly dir: string;
+  readonly kind: RunKind;
+  /** `--out`, as the user typed it, for messages. */
+  readonly flag: string;
+}
+
+/**
+ * Runs `body` as the one writer of a run directory. Before anything is written it refuses a directory that holds
+ * the other kind of run; then it creates the directory, takes its lock (held until `body` ends; a second writer is
+ * refused, naming the holder) and removes the temporaries of writers that were killed. When a start that found no
+ * checkpoint fails before committing one (a bad flag, no epoch finished), the files it wrote are removed so that
+ * the retry is a fresh start, not a demand for --resume.
+ */
+export const inRunDirectory = async <A>(o: RunDirectoryOptions, body: () => Promise<A>): Promise<A> => {
+  const other = await runKindIn(o.dir);
+  if (other !== undefined && other !== o.kind)
+    throw new CliError(`--out ${o.flag}: ${o.dir} holds ${COMMAND[other]} run, not ${COMMAND[o.kind]} run; choose another --out`);
+  const created = !(await exists(o.dir));
+  await mkdir(o.dir, { recursive: true }).catch((e: unknown) => {
+    throw new CliError(`--out ${o.flag}: cannot create ${o.dir} (${e instanceof Error ? e.message : String(e)})`);
+  });
+  const lock = await acquireRunLock(o.dir, `approx-darts ${o.kind}`).catch((e: unknown) => {
+    throw e instanceof RunLockedError ? new CliError(`--out ${o.flag}: ${e.message}`) : e;
+  });
+  try {
+    await removeDeadWritersTemps([o.dir, join(o.dir, CHECKPOINT_DIR)]);
+    const resumable = await hasCheckpoint(o.dir);
+    try {
+      return await body();
+    } catch (e) {
+      if (!resumable && !(await hasCheckpoint(o.dir))) await undoFailedStart(o, created);
+      throw e;
+    }
+  } finally {
+    await lock.release();
+    if (created) await rmdir(o.dir).catch(() => undefined); // only when the failed start left it empty
+  }
+};
+
+/** The files a start writes before its first checkpoint (the plots of a finished epoch come with a checkpoint). */
+const undoFailedStart = async (o: RunDirectoryOptions, created: boolean): Promise<void> => {
+  const written = [RUN_CONFIG_FILES[o.kind], 'metrics.jsonl', ...(created ? [CHECKPOINT_DIR] : [])];
+  await Promise.all(written.map((f) => rm(join(o.dir, f), { recursive: true, force: true })));
+};
