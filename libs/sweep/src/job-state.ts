@@ -1,0 +1,79 @@
+import type { Job, JobGraph } from './job-graph';
+
+/** Where a job stands, from its run directory and the scheduler. */
+export type JobState = 'done' | 'running' | 'queued' | 'failed' | 'interrupted' | 'missing';
+
+/** What the run directory shows. */
+export interface RunDirView {
+  /** The exit code the job script wrote when the command ended. */
+  readonly exitCode?: number;
+  /** A job script is running it now (a live local process). */
+  readonly alive?: boolean;
+  /** The run directory exists (the job started at some point). */
+  readonly started: boolean;
+}
+
+/** What the scheduler says about the job's latest submission (Slurm's state names, `reason` for pending jobs). */
+export interface SchedulerView {
+  readonly state: string;
+  readonly reason?: string;
+}
+
+const QUEUED = ['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'CONFIGURING', 'RESIZING', 'SUSPENDED'];
+const RUNNING = ['RUNNING', 'COMPLETING', 'STAGE_OUT', 'SIGNALING'];
+
+/**
+ * One job's state. A finished command decides (its exit code); otherwise the scheduler's view, where it still knows
+ * the job; a pending job whose dependency can never be satisfied (an upstream job failed) is failed, not queued.
+ */
+export const jobState = (dir: RunDirView, scheduler: SchedulerView | undefined): JobState => {
+  if (dir.exitCode === 0) return 'done';
+  if (scheduler !== undefined) {
+    if (QUEUED.includes(scheduler.state)) return scheduler.reason === 'DependencyNeverSatisfied' ? 'failed' : 'queued';
+    if (RUNNING.includes(scheduler.state)) return 'running';
+  }
+  if (dir.alive === true) return 'running';
+  if (dir.exitCode !== undefined) return 'failed';
+  return dir.started ? 'interrupted' : 'missing';
+};
+
+/** States `sweep run` submits again. */
+export const needsSubmit = (s: JobState): boolean => s === 'missing' || s === 'failed' || s === 'interrupted';
+
+/** One stage's part of a submission: which of its tasks, after which scheduler ids. */
+export interface StageSubmission {
+  readonly stage: string;
+  readonly jobs: readonly Job[];
+  /** Jobs of earlier stages this one waits for: submitted in this round (by job id) or already in the scheduler (by its id). */
+  readonly afterJobs: readonly string[];
+  readonly afterScheduled: readonly string[];
+}
+
+/**
+ * What a `sweep run` submits, stage by stage: every job that is missing, failed or interrupted, each after its
+ * dependencies that are not done (those submitted in the same round, or still queued or running from an earlier one).
+ * Jobs already done, queued or running are left alone, so running it twice submits nothing new.
+ */
+export const submissionPlan = (
+  graph: JobGraph,
+  states: ReadonlyMap<string, JobState>,
+  scheduledIds: ReadonlyMap<string, string>,
+): readonly StageSubmission[] => {
+  const submitted = new Set(graph.jobs.filter((j) => needsSubmit(states.get(j.id) ?? 'missing')).map((j) => j.id));
+  const byId = new Map(graph.jobs.map((j) => [j.id, j]));
+  return graph.stages
+    .map((s) => {
+      const jobs = s.jobs.filter((id) => submitted.has(id)).map((id) => byId.get(id)!);
+      const deps = [...new Set(jobs.flatMap((j) => j.deps))];
+      return {
+        stage: s.name,
+        jobs,
+        afterJobs: deps.filter((d) => submitted.has(d)),
+        afterScheduled: deps
+          .filter((d) => !submitted.has(d) && (states.get(d) === 'queued' || states.get(d) === 'running'))
+          .map((d) => scheduledIds.get(d))
+          .filter((x): x is string => x !== undefined),
+      };
+    })
+    .filter((s) => s.jobs.length > 0);
+};
