@@ -32,7 +32,10 @@ export interface Job {
 /** The jobs of a sweep in stage order (every job after its dependencies). */
 export interface JobGraph {
   readonly name: string;
+  /** The sweep directory: jobs/, runs/, logs/. */
   readonly root: string;
+  /** Where the commands run, so relative paths in the file (`data`, `lut-dir`) mean what they mean to its author. */
+  readonly workdir: string;
   readonly stages: readonly { readonly name: string; readonly kind: StageKind; readonly resources: Resources; readonly jobs: readonly string[] }[];
   readonly jobs: readonly Job[];
 }
@@ -65,10 +68,10 @@ const resourcesOf = (s: Stage): Resources => s.resources ?? {};
 type Draft = Omit<Job, 'index' | 'runDir'>;
 
 /**
- * Expands a sweep file into its job graph under `root` (an absolute directory). Pure: the same file and root always
- * give the same jobs, ids, commands and dependencies.
+ * Expands a sweep file into its job graph under `root` (an absolute directory), its commands run from `workdir`
+ * (default `root`). Pure: the same file and root always give the same jobs, ids, commands and dependencies.
  */
-export const expandSweep = (file: SweepFile, root: string): E.Either<string, JobGraph> => {
+export const expandSweep = (file: SweepFile, root: string, workdir: string = root): E.Either<string, JobGraph> => {
   const byStage = new Map<string, readonly Draft[]>();
   const runDirOf = (id: string): string => `${root}/runs/${id}`;
   const common = file.common ?? {};
@@ -144,6 +147,7 @@ export const expandSweep = (file: SweepFile, root: string): E.Either<string, Job
   return E.right({
     name: file.name,
     root,
+    workdir,
     stages: file.stages.map((s) => ({ name: s.name, kind: s.kind, resources: resourcesOf(s), jobs: byStage.get(s.name)!.map((d) => d.id) })),
     jobs,
   });

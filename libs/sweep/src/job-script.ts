@@ -29,7 +29,7 @@ export const renderJobScript = (graph: JobGraph, job: Job, command: readonly str
     '#!/usr/bin/env bash',
     `# approx-darts sweep '${graph.name}', job ${job.id} (stage ${job.stage}); written by \`approx-darts sweep run\`.`,
     'set -uo pipefail',
-    `cd ${shellQuote(graph.root)}`,
+    `cd ${shellQuote(graph.workdir)}`,
     `run=${run}`,
     'mkdir -p "$run"',
     `rm -f "$run/${JOB_FILES.exit}"`,

@@ -77,7 +77,9 @@ export const aggregateReport = (searches: readonly SearchOutcome[], networks: re
   });
 };
 
-const pm = (s: Spread, digits: number): string => (Number.isNaN(s.mean) ? '-' : `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`);
+/** Fixed decimals, except for small non-zero values, which keep two significant digits (a tiny sweep's hours). */
+const num = (x: number, digits: number): string => (x !== 0 && Math.abs(x) < 10 ** -digits ? x.toPrecision(2) : x.toFixed(digits));
+const pm = (s: Spread, digits: number): string => (Number.isNaN(s.mean) ? '-' : `${num(s.mean, digits)} ± ${num(s.std, digits)}`);
 
 const COLUMNS = ['searched with', 'trained with', 'evaluated under', 'search cost', 'params M', 'accuracy %', 'n', 'energy uJ', 'saving vs fp32 %', 'saving vs 8-bit exact %'];
 
@@ -86,7 +88,7 @@ const cells = (r: ReportRow): readonly string[] => [
   r.trainedWith,
   r.evaluatedUnder,
   r.searchHours === null ? '-' : `${pm(r.searchHours, 2)} ${r.searchCostUnit}`,
-  (r.params / 1e6).toFixed(2),
+  num(r.params / 1e6, 2),
   pm(r.accuracyPct, 2),
   String(r.accuracyPct.n),
   r.energyUj.toFixed(2),

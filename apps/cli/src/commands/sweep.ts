@@ -38,7 +38,7 @@ const jobStates = async (graph: JobGraph, state: SweepState | undefined): Promis
 const runSweep = async (file: string, opts: Record<string, unknown>): Promise<void> => {
   const flags = decodeFlags(RunFlags, opts);
   const root = resolve(flags.out);
-  const graph = await loadSweepGraph(file, root);
+  const graph = await loadSweepGraph(file, root, process.cwd());
   const previous = await readSweepState(root);
   if (previous !== undefined && previous.launcher !== flags.launcher && !flags.dryRun) {
     throw new CliError(`--launcher ${flags.launcher}: ${root} was run with --launcher ${previous.launcher}; use that, or a new --out`);
@@ -60,7 +60,7 @@ const runSweep = async (file: string, opts: Record<string, unknown>): Promise<vo
     const stale = todo.map((j) => scheduled.get(j.id)).filter((id): id is string => id !== undefined && queue.has(id));
     const ids = await submitSlurm(graph, plan, stale);
     for (const [job, id] of ids) scheduled.set(job, id);
-    await writeSweepState(root, { launcher: 'slurm', scheduled: Object.fromEntries(scheduled) });
+    await writeSweepState(root, { launcher: 'slurm', workdir: graph.workdir, scheduled: Object.fromEntries(scheduled) });
     for (const s of plan) say(`submitted ${s.stage}: ${s.jobs.length} task(s), array ${ids.get(s.jobs[0]!.id)!.split('_')[0]}`);
     return;
   }
@@ -68,7 +68,7 @@ const runSweep = async (file: string, opts: Record<string, unknown>): Promise<vo
     for (const j of todo) say(`would run ${j.id}`);
     return;
   }
-  await writeSweepState(root, { launcher: 'local', scheduled: {} });
+  await writeSweepState(root, { launcher: 'local', workdir: graph.workdir, scheduled: {} });
   const done = new Set(graph.jobs.filter((j) => states.get(j.id) === 'done').map((j) => j.id));
   const gpus = (flags.gpus ?? '').split(',').filter((g) => g !== '');
   const outcome = await runLocal(graph, todo, done, { jobs: gpus.length > 0 ? gpus.length : flags.jobs, gpus, onEvent: say });

@@ -17,28 +17,28 @@ export const SWEEP_FILES = { file: 'sweep.json', state: 'sweep-state.json', jobs
 
 /** What `sweep run` remembers between calls: the launcher and, for Slurm, each job's latest scheduler id (`123_4`). */
 export const SweepState = t.readonly(
-  t.type({ launcher: t.keyof({ slurm: null, local: null }), scheduled: t.readonly(t.record(t.string, t.string)) }),
+  t.type({ launcher: t.keyof({ slurm: null, local: null }), workdir: t.string, scheduled: t.readonly(t.record(t.string, t.string)) }),
 );
 export type SweepState = t.TypeOf<typeof SweepState>;
 
-/** Reads and checks a sweep file; a problem is one line naming the file. */
-export const loadSweepGraph = async (file: string, root: string): Promise<JobGraph> => {
+/** Reads and checks a sweep file; a problem is one line naming the file. Jobs run from `workdir` (relative paths in the file are relative to it). */
+export const loadSweepGraph = async (file: string, root: string, workdir: string): Promise<JobGraph> => {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
     throw new CliError(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : 'cannot be read'}`);
   }
-  const graph = E.chain((f: Parameters<typeof expandSweep>[0]) => expandSweep(f, resolve(root)))(decodeSweepFile(json));
+  const graph = E.chain((f: Parameters<typeof expandSweep>[0]) => expandSweep(f, resolve(root), resolve(workdir)))(decodeSweepFile(json));
   if (E.isLeft(graph)) throw new CliError(`${file}: ${graph.left}`);
   return graph.right;
 };
 
-/** The sweep directory's own copy of its file. */
+/** The sweep directory's own copy of its file, expanded as `sweep run` expanded it (its workdir is in the state file). */
 export const loadSweepDir = async (dir: string): Promise<JobGraph> => {
   const file = join(dir, SWEEP_FILES.file);
   if (!existsSync(file)) throw new CliError(`${dir}: not a sweep directory (no ${SWEEP_FILES.file}; start it with \`approx-darts sweep run FILE --out ${dir}\`)`);
-  return loadSweepGraph(file, dir);
+  return loadSweepGraph(file, dir, (await readSweepState(dir))?.workdir ?? dir);
 };
 
 export const readSweepState = async (dir: string): Promise<SweepState | undefined> => {
