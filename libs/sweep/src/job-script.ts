@@ -1,8 +1,8 @@
 import type { Job, JobGraph } from './job-graph';
 import type { Resources } from './sweep-file';
 
-/** Files a job script leaves in its run directory: its exit code when it ended, and who runs it while it runs. */
-export const JOB_FILES = { exit: 'job-exit', running: 'job-running' } as const;
+/** Files a job script leaves in its run directory: its exit code when it ended, who runs it while it runs, and one line per start. */
+export const JOB_FILES = { exit: 'job-exit', running: 'job-running', starts: 'job-starts' } as const;
 /** The checkpoint a resumable command leaves (libs/run-store/src/checkpoint.ts names it). */
 export const CHECKPOINT_MARKER = 'checkpoint/checkpoint.json';
 
@@ -35,8 +35,8 @@ export const renderJobScript = (graph: JobGraph, job: Job, command: readonly str
     `rm -f "$run/${JOB_FILES.exit}"`,
     `echo "$(hostname) $$ \${SLURM_JOB_ID:-}" > "$run/${JOB_FILES.running}"`,
     ...(job.resumable ? ['resume=()', `if [ -f "$run/${CHECKPOINT_MARKER}" ]; then resume=(--resume); fi`] : []),
-    // The log shows each start, so a requeued job's restart with --resume is visible in it.
-    job.resumable ? 'echo "[$(date -u +%FT%TZ)] start ${resume[*]:-}" >&2' : 'echo "[$(date -u +%FT%TZ)] start" >&2',
+    // Each start is recorded (epoch seconds, and --resume when resuming), so a requeued job's restart is visible.
+    `echo "$(date +%s.%N)${job.resumable ? ' ${resume[*]:-}' : ''}" >> "$run/${JOB_FILES.starts}"`,
     invoke,
     'code=$?',
     `rm -f "$run/${JOB_FILES.running}"`,
