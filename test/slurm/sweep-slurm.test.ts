@@ -52,7 +52,7 @@ describe.skipIf(!available)('sweeps on a single-node Slurm', () => {
     const out = join(dir, 'tiny');
     const run = await runCommand(register, ['sweep', 'run', 'examples/sweeps/tiny-sweep.json', '--out', out, '--launcher', 'slurm']);
     expect(run.error).toBeUndefined();
-    expect(run.stdout).toMatch(/submitted eval: 3 task\(s\), array \d+/);
+    expect(run.stdout).toMatch(/submitted eval: 3 task\(s\) in array\(s\) \d+, \d+, \d+/);
     await waitDone(out, 300);
 
     const state = JSON.parse(await readFile(join(out, 'sweep-state.json'), 'utf8')) as { scheduled: Record<string, string> };

@@ -35,10 +35,12 @@ describe('job state', () => {
 describe('submission plan', () => {
   const all = (s: JobState) => new Map(graph.jobs.map((j) => [j.id, s]));
 
-  it('submits every stage of a fresh sweep, each after the stage it draws from', () => {
+  it('submits every job of a fresh sweep, one array per stage and set of dependencies, each after exactly those', () => {
     const plan = submissionPlan(graph, all('missing'), new Map());
-    expect(plan.map((p) => [p.stage, p.jobs.length])).toEqual([['search', 2], ['best', 2], ['train', 3], ['eval', 3]]);
-    expect(plan[1]!.afterJobs).toEqual(['search__multiplier=fp32__seed=1', 'search__multiplier=mul8u_NGR__seed=1']);
+    expect(plan.map((p) => [p.stage, p.jobs.length])).toEqual([['search', 2], ['best', 1], ['best', 1], ['train', 2], ['train', 1], ['eval', 1], ['eval', 1], ['eval', 1]]);
+    expect(plan[1]!.afterJobs).toEqual(['search__multiplier=fp32__seed=1']);
+    expect(plan[3]!.afterJobs).toEqual(['best__multiplier=fp32']);
+    for (const p of plan) for (const j of p.jobs) expect([...j.deps].sort()).toEqual([...p.afterJobs].sort());
   });
 
   it('submits nothing when every job is done, queued or running', () => {
@@ -54,8 +56,10 @@ describe('submission plan', () => {
     for (const j of graph.jobs.filter((x) => x.stage !== 'search')) states.set(j.id, 'missing');
     const plan = submissionPlan(graph, states, new Map([['search__multiplier=fp32__seed=1', '41_0']]));
     expect(plan[0]!.jobs.map((j) => j.id)).toEqual([failed]);
-    expect(plan[1]!.afterJobs).toEqual([failed]);
-    expect(plan[1]!.afterScheduled).toEqual(['41_0']);
+    const [fp32Pick, ngrPick] = plan.filter((p) => p.stage === 'best');
+    expect(fp32Pick!.afterJobs).toEqual([]);
+    expect(fp32Pick!.afterScheduled).toEqual(['41_0']);
+    expect(ngrPick!.afterJobs).toEqual([failed]);
   });
 });
 

@@ -40,19 +40,21 @@ export const jobState = (dir: RunDirView, scheduler: SchedulerView | undefined):
 /** States `sweep run` submits again. */
 export const needsSubmit = (s: JobState): boolean => s === 'missing' || s === 'failed' || s === 'interrupted';
 
-/** One stage's part of a submission: which of its tasks, after which scheduler ids. */
+/** One `sbatch` of a submission: jobs of one stage that wait for the same jobs (one array). */
 export interface StageSubmission {
   readonly stage: string;
   readonly jobs: readonly Job[];
-  /** Jobs of earlier stages this one waits for: submitted in this round (by job id) or already in the scheduler (by its id). */
+  /** Jobs of earlier stages these wait for: submitted in this round (by job id) or already in the scheduler (by its id). */
   readonly afterJobs: readonly string[];
   readonly afterScheduled: readonly string[];
 }
 
 /**
- * What a `sweep run` submits, stage by stage: every job that is missing, failed or interrupted, each after its
- * dependencies that are not done (those submitted in the same round, or still queued or running from an earlier one).
- * Jobs already done, queued or running are left alone, so running it twice submits nothing new.
+ * What a `sweep run` submits: every job that is missing, failed or interrupted, each after its dependencies that are
+ * not done (those submitted in the same round, or still queued or running from an earlier one). Jobs already done,
+ * queued or running are left alone, so running it twice submits nothing new. The jobs of a stage are grouped by their
+ * dependencies, one array per group: an array's dependency holds for all its tasks, so one array per stage would make
+ * every evaluation wait for every training, and one failed search would hold back the whole grid.
  */
 export const submissionPlan = (
   graph: JobGraph,
@@ -61,10 +63,14 @@ export const submissionPlan = (
 ): readonly StageSubmission[] => {
   const submitted = new Set(graph.jobs.filter((j) => needsSubmit(states.get(j.id) ?? 'missing')).map((j) => j.id));
   const byId = new Map(graph.jobs.map((j) => [j.id, j]));
-  return graph.stages
-    .map((s) => {
-      const jobs = s.jobs.filter((id) => submitted.has(id)).map((id) => byId.get(id)!);
-      const deps = [...new Set(jobs.flatMap((j) => j.deps))];
+  return graph.stages.flatMap((s) => {
+    const groups = new Map<string, Job[]>();
+    for (const job of s.jobs.filter((id) => submitted.has(id)).map((id) => byId.get(id)!)) {
+      const key = [...job.deps].sort().join('\n');
+      groups.set(key, [...(groups.get(key) ?? []), job]);
+    }
+    return [...groups.values()].map((jobs) => {
+      const deps = jobs[0]!.deps;
       return {
         stage: s.name,
         jobs,
@@ -74,6 +80,6 @@ export const submissionPlan = (
           .map((d) => scheduledIds.get(d))
           .filter((x): x is string => x !== undefined),
       };
-    })
-    .filter((s) => s.jobs.length > 0);
+    });
+  });
 };

@@ -61,7 +61,12 @@ const runSweep = async (file: string, opts: Record<string, unknown>): Promise<vo
     const ids = await submitSlurm(graph, plan, stale);
     for (const [job, id] of ids) scheduled.set(job, id);
     await writeSweepState(root, { launcher: 'slurm', workdir: graph.workdir, scheduled: Object.fromEntries(scheduled) });
-    for (const s of plan) say(`submitted ${s.stage}: ${s.jobs.length} task(s), array ${ids.get(s.jobs[0]!.id)!.split('_')[0]}`);
+    for (const stage of graph.stages) {
+      const mine = plan.filter((s) => s.stage === stage.name);
+      if (mine.length === 0) continue;
+      const arrays = mine.map((s) => ids.get(s.jobs[0]!.id)!.split('_')[0]);
+      say(`submitted ${stage.name}: ${mine.reduce((a, s) => a + s.jobs.length, 0)} task(s) in array(s) ${arrays.join(', ')}`);
+    }
     return;
   }
   if (flags.dryRun) {
