@@ -111,6 +111,8 @@ describe.skipIf(!available)('sweeps on a single-node Slurm', () => {
     expect(existsSync(join(victim, 'job-exit'))).toBe(false);
 
     await waitDone(out, 300);
+    const shown = (await status(out)).find((j) => j.id === 'victim__multiplier=fp32__seed=3') as StatusJob & { progress: string };
+    expect(shown.progress).toBe('6/6 epochs, 1 restart');
     const victimStarts = await starts(victim);
     expect(victimStarts).toHaveLength(2);
     expect(victimStarts[0]!.args).toBe('');
@@ -119,5 +121,49 @@ describe.skipIf(!available)('sweeps on a single-node Slurm', () => {
     expect(await epochs(victim)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(await epochs(victim)).toEqual(await epochs(reference));
     expect(JSON.parse(await readFile(join(victim, 'genotype.json'), 'utf8'))).toEqual(JSON.parse(await readFile(join(reference, 'genotype.json'), 'utf8')));
+  }, 400_000);
+
+  it('after a failed search, a second run cancels its stranded downstream jobs and resubmits the chain, which completes', async () => {
+    const out = join(dir, 'retry');
+    const tiny = { preset: 'tiny', cells: 1, channels: 2, limit: 16, 'batch-size': 8, epochs: 1 };
+    const file = join(dir, 'retry.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: 'retry',
+        common: { data: 'synthetic', engine: 'cpu' },
+        stages: [
+          { name: 'search', kind: 'search', axes: { multiplier: ['fp32'], seed: [1] }, flags: tiny },
+          { name: 'best', kind: 'select', from: 'search', groupBy: ['multiplier'] },
+          { name: 'train', kind: 'train', from: 'best', flags: { ...tiny, auxiliary: false } },
+          { name: 'eval', kind: 'eval', from: 'train', flags: { limit: 16 } },
+        ],
+      }),
+    );
+    // The searches fail while the marker exists (a broken node, a missing file system): the wrapper stands for the CLI.
+    const marker = join(dir, 'searches-fail');
+    const wrapper = join(dir, 'flaky.sh');
+    const bin = join(process.cwd(), 'apps/cli/bin/approx-darts.mjs');
+    await writeFile(marker, '');
+    await writeFile(wrapper, `#!/usr/bin/env bash\nif [ "$1" = search ] && [ -f ${marker} ]; then echo "injected failure" >&2; exit 3; fi\nexec ${process.execPath} ${bin} "$@"\n`);
+    const command = `bash ${wrapper}`;
+    expect((await runCommand(register, ['sweep', 'run', file, '--out', out, '--launcher', 'slurm', '--command', command])).error).toBeUndefined();
+    const deadline = Date.now() + 120_000;
+    let jobs = await status(out);
+    while (!(jobs[0]!.state === 'failed' && jobs[1]!.state === 'failed')) {
+      if (Date.now() > deadline) throw new Error(`no failure seen: ${jobs.map((j) => `${j.id} ${j.state}`).join(', ')}`);
+      await sleep(1000);
+      jobs = await status(out);
+    }
+    expect(jobs.slice(2).map((j) => j.state)).toEqual(['queued', 'queued']);
+    const old = JSON.parse(await readFile(join(out, 'sweep-state.json'), 'utf8')) as { scheduled: Record<string, string> };
+
+    await rm(marker);
+    const again = await runCommand(register, ['sweep', 'run', file, '--out', out, '--launcher', 'slurm', '--command', command]);
+    expect(again.stdout).toContain('4 jobs, 4 to run');
+    const queue = execFileSync('squeue', ['-h', '-r', '-o', '%i'], { encoding: 'utf8' }).split('\n');
+    for (const id of Object.values(old.scheduled)) expect(queue).not.toContain(id);
+    await waitDone(out, 300);
+    expect(await starts(join(out, 'runs', 'search__multiplier=fp32__seed=1'))).toHaveLength(2);
   }, 400_000);
 });

@@ -43,6 +43,22 @@ describe('submission plan', () => {
     for (const p of plan) for (const j of p.jobs) expect([...j.deps].sort()).toEqual([...p.afterJobs].sort());
   });
 
+  it('submits again the queued jobs downstream of a failed one (they wait for a submission that never succeeds)', () => {
+    const states = all('done');
+    states.set('search__multiplier=mul8u_NGR__seed=1', 'failed');
+    states.set('best__multiplier=mul8u_NGR', 'failed'); // pending, DependencyNeverSatisfied
+    states.set('train__multiplier=mul8u_NGR__seed=0__trained=mul8u_NGR', 'queued');
+    states.set('eval__multiplier=mul8u_NGR__seed=0__trained=mul8u_NGR', 'queued');
+    states.set('eval__multiplier=fp32__seed=0__trained=fp32', 'queued');
+    const ids = submissionPlan(graph, states, new Map()).flatMap((p) => p.jobs.map((j) => j.id));
+    expect(ids).toEqual([
+      'search__multiplier=mul8u_NGR__seed=1',
+      'best__multiplier=mul8u_NGR',
+      'train__multiplier=mul8u_NGR__seed=0__trained=mul8u_NGR',
+      'eval__multiplier=mul8u_NGR__seed=0__trained=mul8u_NGR',
+    ]);
+  });
+
   it('submits nothing when every job is done, queued or running', () => {
     const states = new Map(graph.jobs.map((j, i): [string, JobState] => [j.id, (['done', 'queued', 'running'] as const)[i % 3]!]));
     expect(submissionPlan(graph, states, new Map())).toEqual([]);
@@ -57,6 +73,7 @@ describe('submission plan', () => {
     const plan = submissionPlan(graph, states, new Map([['search__multiplier=fp32__seed=1', '41_0']]));
     expect(plan[0]!.jobs.map((j) => j.id)).toEqual([failed]);
     const [fp32Pick, ngrPick] = plan.filter((p) => p.stage === 'best');
+    expect(plan.filter((p) => p.stage === 'eval')).toHaveLength(3);
     expect(fp32Pick!.afterJobs).toEqual([]);
     expect(fp32Pick!.afterScheduled).toEqual(['41_0']);
     expect(ngrPick!.afterJobs).toEqual([failed]);

@@ -50,8 +50,8 @@ export interface StageSubmission {
 }
 
 /**
- * What a `sweep run` submits: every job that is missing, failed or interrupted, each after its dependencies that are
- * not done (those submitted in the same round, or still queued or running from an earlier one). Jobs already done,
+ * What a `sweep run` submits: every job that is missing, failed or interrupted, and every queued job downstream of
+ * one, each after its dependencies that are not done (those submitted in the same round, or still queued or running from an earlier one). Jobs already done,
  * queued or running are left alone, so running it twice submits nothing new. The jobs of a stage are grouped by their
  * dependencies, one array per group: an array's dependency holds for all its tasks, so one array per stage would make
  * every evaluation wait for every training, and one failed search would hold back the whole grid.
@@ -61,7 +61,13 @@ export const submissionPlan = (
   states: ReadonlyMap<string, JobState>,
   scheduledIds: ReadonlyMap<string, string>,
 ): readonly StageSubmission[] => {
-  const submitted = new Set(graph.jobs.filter((j) => needsSubmit(states.get(j.id) ?? 'missing')).map((j) => j.id));
+  // A queued job waiting for a job that is submitted again waits for the old submission, which will never succeed:
+  // it is submitted again too (its old submission cancelled by the launcher). Jobs come after their dependencies.
+  const submitted = new Set<string>();
+  for (const j of graph.jobs) {
+    const state = states.get(j.id) ?? 'missing';
+    if (needsSubmit(state) || (state === 'queued' && j.deps.some((d) => submitted.has(d)))) submitted.add(j.id);
+  }
   const byId = new Map(graph.jobs.map((j) => [j.id, j]));
   return graph.stages.flatMap((s) => {
     const groups = new Map<string, Job[]>();

@@ -91,7 +91,7 @@ const statusSweep = async (dir: string, opts: { json?: boolean }): Promise<void>
   );
   if (opts.json === true) return say(JSON.stringify({ sweep: graph.name, launcher: state?.launcher ?? null, jobs: rows }, null, 2));
   const width = Math.max(...rows.map((r) => r.id.length));
-  for (const r of rows) say(`${r.id.padEnd(width)}  ${r.state.padEnd(11)}  ${r.progress.padEnd(12)}  ${r.scheduler}`.trimEnd());
+  for (const r of rows) say(`${r.id.padEnd(width)}  ${r.state.padEnd(11)}  ${r.progress.padEnd(24)}  ${r.scheduler}`.trimEnd());
   const counts = [...new Set(rows.map((r) => r.state))].map((s) => `${rows.filter((r) => r.state === s).length} ${s}`);
   say(`${graph.name}: ${counts.join(', ')}${rows.some((r) => needsSubmit(r.state)) ? ' (`sweep run` again submits the missing, failed and interrupted ones)' : ''}`);
 };

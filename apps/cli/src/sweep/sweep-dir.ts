@@ -97,11 +97,13 @@ export const readRunDir = async (job: Job): Promise<RunDirView> => {
   };
 };
 
-/** Epochs finished of planned, for search and train runs (metrics.jsonl against the run's config). */
+/** Epochs finished of planned, for search and train runs (metrics.jsonl against the run's config), and restarts. */
 export const progressOf = async (job: Job): Promise<string> => {
-  if (job.kind !== 'search' && job.kind !== 'train') return '';
+  const starts = (await readText(join(job.runDir, JOB_FILES.starts)))?.trim().split('\n').length ?? 0;
+  const restarts = starts > 1 ? `${starts - 1} restart${starts > 2 ? 's' : ''}` : '';
+  if (job.kind !== 'search' && job.kind !== 'train') return restarts;
   const done = (await readJsonl(join(job.runDir, 'metrics.jsonl')).catch((): readonly unknown[] => [])).length;
   const config = await readText(join(job.runDir, job.kind === 'search' ? 'run-config.json' : 'config.json'));
   const epochs = config === undefined ? undefined : (JSON.parse(config) as { plan?: { epochs?: number } }).plan?.epochs;
-  return `${done}/${epochs ?? '?'} epochs`;
+  return [`${done}/${epochs ?? '?'} epochs`, restarts].filter((x) => x !== '').join(', ');
 };
