@@ -85,3 +85,46 @@ describe('job ids', () => {
     expect(E.isLeft(r) && r.left).toBe("stage 't': axis 'seed' is already an axis of the jobs of 's' (rename it, or select first)");
   });
 });
+
+describe('expansion of random grids', () => {
+  const values = (n: number) => fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: n });
+  const grid = fc.record({
+    multipliers: fc.uniqueArray(fc.constantFrom('fp32', 'mul8u_1JFF', 'mul8u_NGR', 'mul8u_DM1'), { minLength: 1, maxLength: 4 }),
+    seeds: values(3),
+    epochs: values(2),
+    trainSeeds: values(3),
+    groupByEpochs: fc.boolean(),
+    retarget: fc.boolean(),
+  });
+
+  test.prop([grid])('give the counts the axes imply, unique ids, and dependencies on earlier jobs of the source stage', (g) => {
+    const file: SweepFile = {
+      name: 'g',
+      stages: [
+        { name: 's', kind: 'search', axes: { multiplier: g.multipliers, seed: g.seeds, epochs: g.epochs } },
+        { name: 'b', kind: 'select', from: 's', groupBy: g.groupByEpochs ? ['multiplier', 'epochs'] : ['multiplier'] },
+        { name: 't', kind: 'train', from: 'b', axes: { seed: g.trainSeeds }, ...(g.retarget ? { multipliers: { fp32: ['fp32', 'mul8u_DM1'] } } : {}) },
+        { name: 'e', kind: 'eval', from: 't' },
+      ],
+    };
+    const graph = expand(file);
+    const count = (stage: string) => graph.jobs.filter((j) => j.stage === stage).length;
+    const picks = g.multipliers.length * (g.groupByEpochs ? g.epochs.length : 1);
+    const trainedPerPick = (m: string) => (g.retarget && m === 'fp32' ? 2 : 1);
+    expect(count('s')).toBe(g.multipliers.length * g.seeds.length * g.epochs.length);
+    expect(count('b')).toBe(picks);
+    expect(count('t')).toBe(g.multipliers.reduce((a, m) => a + trainedPerPick(m), 0) * (g.groupByEpochs ? g.epochs.length : 1) * g.trainSeeds.length);
+    expect(count('e')).toBe(count('t'));
+    expect(new Set(graph.jobs.map((j) => j.id)).size).toBe(graph.jobs.length);
+    const byId = new Map(graph.jobs.map((j, i) => [j.id, { j, i }]));
+    const sourceOf: Record<string, string> = { b: 's', t: 'b', e: 't' };
+    graph.jobs.forEach((j, i) => {
+      for (const d of j.deps) {
+        expect(byId.get(d)!.i).toBeLessThan(i);
+        expect(byId.get(d)!.j.stage).toBe(sourceOf[j.stage]);
+      }
+    });
+    // Each search belongs to exactly one pick.
+    expect(graph.jobs.filter((j) => j.stage === 'b').flatMap((j) => j.deps).sort()).toEqual(graph.jobs.filter((j) => j.stage === 's').map((j) => j.id).sort());
+  });
+});

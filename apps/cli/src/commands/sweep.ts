@@ -77,8 +77,9 @@ const runSweep = async (file: string, opts: Record<string, unknown>): Promise<vo
   const done = new Set(graph.jobs.filter((j) => states.get(j.id) === 'done').map((j) => j.id));
   const gpus = (flags.gpus ?? '').split(',').filter((g) => g !== '');
   const outcome = await runLocal(graph, todo, done, { jobs: gpus.length > 0 ? gpus.length : flags.jobs, gpus, onEvent: say });
-  say(`${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.blocked.length} not run (a dependency failed); logs in ${join(root, 'logs')}`);
-  if (outcome.failed.length > 0 || outcome.blocked.length > 0) throw new CliError(`sweep ${graph.name}: ${outcome.failed.length} job(s) failed: ${outcome.failed.join(', ')}; run it again to retry them`);
+  say(`${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.blocked.length} not run (a dependency failed or is running elsewhere); logs in ${join(root, 'logs')}`);
+  if (outcome.failed.length > 0) throw new CliError(`sweep ${graph.name}: ${outcome.failed.length} job(s) failed: ${outcome.failed.join(', ')}; run it again to retry them`);
+  if (outcome.blocked.length > 0) throw new CliError(`sweep ${graph.name}: ${outcome.blocked.length} job(s) not run: ${outcome.blocked.join(', ')}; run it again when what they depend on has finished`);
 };
 
 const statusSweep = async (dir: string, opts: { json?: boolean }): Promise<void> => {

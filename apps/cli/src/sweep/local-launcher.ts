@@ -15,7 +15,7 @@ export interface LocalOptions {
 export interface LocalOutcome {
   readonly done: readonly string[];
   readonly failed: readonly string[];
-  /** Not run: a dependency failed. */
+  /** Not run: a dependency failed, or is neither done nor run here (another `sweep run` runs it). */
   readonly blocked: readonly string[];
 }
 
@@ -73,7 +73,7 @@ export const runLocal = async (graph: JobGraph, todo: readonly Job[], alreadyDon
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
-  // Whatever still waits depends on something that never ran here (blocked upstream).
+  // Whatever still waits depends on a job this call does not run and that is not done (another process runs it).
   for (const j of waiting) blocked.add(j.id);
   const here = new Set(todo.map((j) => j.id));
   return { done: [...done].filter((id) => here.has(id)), failed: [...failed], blocked: [...blocked] };
