@@ -53,7 +53,7 @@ describe.skipIf(!available)('sweeps on a single-node Slurm', () => {
     const run = await runCommand(register, ['sweep', 'run', 'examples/sweeps/tiny-sweep.json', '--out', out, '--launcher', 'slurm']);
     expect(run.error).toBeUndefined();
     expect(run.stdout).toMatch(/submitted eval: 3 task\(s\) in array\(s\) \d+, \d+, \d+/);
-    await waitDone(out, 300);
+    await waitDone(out, 600);
 
     const state = JSON.parse(await readFile(join(out, 'sweep-state.json'), 'utf8')) as { scheduled: Record<string, string> };
     const graph = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8')) as { stages: unknown[] };
@@ -79,7 +79,7 @@ describe.skipIf(!available)('sweeps on a single-node Slurm', () => {
     const table3 = report.stdout.split('## Table III')[1]!;
     expect(table3.match(/^\| (fp32|mul8u_NGR) \|/gm)).toHaveLength(4);
     expect(existsSync(join(out, 'accuracy-energy.svg'))).toBe(true);
-  }, 400_000);
+  }, 900_000);
 
   it('a search requeued mid-run restarts with --resume and ends with the records of an uninterrupted run', async () => {
     const out = join(dir, 'requeue');
@@ -110,7 +110,7 @@ describe.skipIf(!available)('sweeps on a single-node Slurm', () => {
     execFileSync('scontrol', ['requeue', state.scheduled['victim__multiplier=fp32__seed=3']!]);
     expect(existsSync(join(victim, 'job-exit'))).toBe(false);
 
-    await waitDone(out, 300);
+    await waitDone(out, 600);
     const shown = (await status(out)).find((j) => j.id === 'victim__multiplier=fp32__seed=3') as StatusJob & { progress: string };
     expect(shown.progress).toBe('6/6 epochs, 1 restart');
     const victimStarts = await starts(victim);
@@ -121,7 +121,7 @@ describe.skipIf(!available)('sweeps on a single-node Slurm', () => {
     expect(await epochs(victim)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(await epochs(victim)).toEqual(await epochs(reference));
     expect(JSON.parse(await readFile(join(victim, 'genotype.json'), 'utf8'))).toEqual(JSON.parse(await readFile(join(reference, 'genotype.json'), 'utf8')));
-  }, 400_000);
+  }, 900_000);
 
   it('after a failed search, a second run cancels its stranded downstream jobs and resubmits the chain, which completes', async () => {
     const out = join(dir, 'retry');
@@ -163,7 +163,7 @@ describe.skipIf(!available)('sweeps on a single-node Slurm', () => {
     expect(again.stdout).toContain('4 jobs, 4 to run');
     const queue = execFileSync('squeue', ['-h', '-r', '-o', '%i'], { encoding: 'utf8' }).split('\n');
     for (const id of Object.values(old.scheduled)) expect(queue).not.toContain(id);
-    await waitDone(out, 300);
+    await waitDone(out, 600);
     expect(await starts(join(out, 'runs', 'search__multiplier=fp32__seed=1'))).toHaveLength(2);
-  }, 400_000);
+  }, 900_000);
 });
