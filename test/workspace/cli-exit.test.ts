@@ -25,6 +25,7 @@ describe('the CLI exits explicitly, with the event loop held open', () => {
     ['train', ['train', '--genotype', 'DARTS_V2', '--data', 'synthetic', '--channels', 'many', '--out', '/tmp/never'], /--channels: 'many'/],
     ['eval', ['eval', '--checkpoint', '/nonexistent/run', '--data', 'synthetic'], /no training checkpoint/],
     ['search', ['search', '--data', 'synthetic', '--multiplier', 'mul8u_NOPE', '--out', '/tmp/never'], /unknown multiplier 'mul8u_NOPE'/],
+    ['sweep', ['sweep', 'status', '/nonexistent/sweep'], /not a sweep directory/],
   ])('after a failed %s, with its exit code and message', (_name, args, message) => {
     const r = cli(...args);
     expect(r.status).toBe(1);

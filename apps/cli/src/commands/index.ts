@@ -8,8 +8,9 @@ import { register as genotype } from './genotype';
 import { register as space } from './space';
 import { register as data } from './data';
 import { register as doctor } from './doctor';
+import { register as sweep } from './sweep';
 
 /** Every subcommand, registered in one place, in the order --help lists them. */
 export const registerCommands = (program: Command): void => {
-  for (const register of [search, train, evaluate, energy, multipliers, genotype, space, data, doctor]) register(program);
+  for (const register of [search, train, evaluate, energy, multipliers, genotype, space, data, sweep, doctor]) register(program);
 };

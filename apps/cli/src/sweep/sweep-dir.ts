@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as t from 'io-ts';
+import * as E from 'fp-ts/Either';
+import { readJsonl, writeJsonAtomic } from '@approx-darts/run-store';
+import {
+  decodeSweepFile, expandSweep, jobScriptPath, JOB_FILES, renderJobScript, renderStageScript, stageScriptPath,
+  type Job, type JobGraph, type RunDirView,
+} from '@approx-darts/sweep';
+import { CliError } from '../cli-error';
+
+/** A sweep directory keeps the file it was run from, so `status` and `report` need only the directory. */
+export const SWEEP_FILES = { file: 'sweep.json', state: 'sweep-state.json', jobs: 'jobs', logs: 'logs', runs: 'runs' } as const;
+
+/** What `sweep run` remembers between calls: the launcher and, for Slurm, each job's latest scheduler id (`123_4`). */
+export const SweepState = t.readonly(
+  t.type({ launcher: t.keyof({ slurm: null, local: null }), workdir: t.string, scheduled: t.readonly(t.record(t.string, t.string)) }),
+);
+export type SweepState = t.TypeOf<typeof SweepState>;
+
+/** Reads and checks a sweep file; a problem is one line naming the file. Jobs run from `workdir` (relative paths in the file are relative to it). */
+export const loadSweepGraph = async (file: string, root: string, workdir: string): Promise<JobGraph> => {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new CliError(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : 'cannot be read'}`);
+  }
+  const graph = E.chain((f: Parameters<typeof expandSweep>[0]) => expandSweep(f, resolve(root), resolve(workdir)))(decodeSweepFile(json));
+  if (E.isLeft(graph)) throw new CliError(`${file}: ${graph.left}`);
+  return graph.right;
+};
+
+/** The sweep directory's own copy of its file, expanded as `sweep run` expanded it (its workdir is in the state file). */
+export const loadSweepDir = async (dir: string): Promise<JobGraph> => {
+  const file = join(dir, SWEEP_FILES.file);
+  if (!existsSync(file)) throw new CliError(`${dir}: not a sweep directory (no ${SWEEP_FILES.file}; start it with \`approx-darts sweep run FILE --out ${dir}\`)`);
+  return loadSweepGraph(file, dir, (await readSweepState(dir))?.workdir ?? dir);
+};
+
+export const readSweepState = async (dir: string): Promise<SweepState | undefined> => {
+  const path = join(dir, SWEEP_FILES.state);
+  if (!existsSync(path)) return undefined;
+  const decoded = SweepState.decode(JSON.parse(await readFile(path, 'utf8')));
+  if (E.isLeft(decoded)) throw new CliError(`${path}: not a sweep state file`);
+  return decoded.right;
+};
+
+export const writeSweepState = (dir: string, state: SweepState): Promise<void> => writeJsonAtomic(join(dir, SWEEP_FILES.state), state);
+
+/**
+ * How a job script starts `approx-darts`: this very CLI, by absolute paths, so a job on a compute node runs the same
+ * version from the shared file system (`--command` overrides it, e.g. for a bundle in dist/).
+ */
+export const defaultCommand = (): readonly string[] => {
+  const bin = fileURLToPath(new URL('../../bin/approx-darts.mjs', import.meta.url));
+  return existsSync(bin) ? [process.execPath, bin] : [process.execPath, resolve(process.argv[1] ?? 'approx-darts')];
+};
+
+/** Writes the sweep file's copy, one script per job and one sbatch script per stage; returns nothing the caller needs. */
+export const writeSweepDir = async (graph: JobGraph, sourceText: string, command: readonly string[]): Promise<void> => {
+  const root = graph.root;
+  await mkdir(join(root, SWEEP_FILES.jobs), { recursive: true });
+  await mkdir(join(root, SWEEP_FILES.logs), { recursive: true });
+  await mkdir(join(root, SWEEP_FILES.runs), { recursive: true });
+  await writeFile(join(root, SWEEP_FILES.file), sourceText);
+  for (const job of graph.jobs) {
+    await writeFile(jobScriptPath(graph, job), renderJobScript(graph, job, command));
+    await chmod(jobScriptPath(graph, job), 0o755);
+  }
+  for (const stage of graph.stages) await writeFile(stageScriptPath(graph, stage.name), renderStageScript(graph, stage.name));
+};
+
+const readText = async (path: string): Promise<string | undefined> => readFile(path, 'utf8').catch(() => undefined);
+
+const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** What a job's run directory shows: its exit code, whether a local script is alive on this host, whether it started. */
+export const readRunDir = async (job: Job): Promise<RunDirView> => {
+  const exit = await readText(join(job.runDir, JOB_FILES.exit));
+  const running = (await readText(join(job.runDir, JOB_FILES.running)))?.trim().split(/\s+/);
+  const alive = running !== undefined && running[0] === hostname() && running[2] === undefined && pidAlive(Number(running[1]));
+  return {
+    ...(exit !== undefined && /^\d+$/.test(exit.trim()) ? { exitCode: Number(exit.trim()) } : {}),
+    alive,
+    started: existsSync(job.runDir),
+  };
+};
+
+/** Epochs finished of planned, for search and train runs (metrics.jsonl against the run's config), and restarts. */
+export const progressOf = async (job: Job): Promise<string> => {
+  const starts = (await readText(join(job.runDir, JOB_FILES.starts)))?.trim().split('\n').length ?? 0;
+  const restarts = starts > 1 ? `${starts - 1} restart${starts > 2 ? 's' : ''}` : '';
+  if (job.kind !== 'search' && job.kind !== 'train') return restarts;
+  const done = (await readJsonl(join(job.runDir, 'metrics.jsonl')).catch((): readonly unknown[] => [])).length;
+  const config = await readText(join(job.runDir, job.kind === 'search' ? 'run-config.json' : 'config.json'));
+  const epochs = config === undefined ? undefined : (JSON.parse(config) as { plan?: { epochs?: number } }).plan?.epochs;
+  return [`${done}/${epochs ?? '?'} epochs`, restarts].filter((x) => x !== '').join(', ');
+};
