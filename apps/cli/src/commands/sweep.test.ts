@@ -39,7 +39,7 @@ describe('approx-darts sweep', () => {
     const r2 = await runCommand(register, ['sweep', 'status', dir]);
     expect(r2.error).toMatch(/: not a sweep directory \(no sweep\.json/);
     const r3 = await runCommand(register, ['sweep', 'run', file, '--out', join(dir, 'x'), '--launcher', 'pbs']);
-    expect(r3.error).toBe("--launcher: 'pbs' is not valid");
+    expect(r3.error).toBe("--launcher: 'pbs' is not one of slurm, local");
     const r4 = await runCommand(register, ['sweep', 'run', join(dir, 'missing.json'), '--out', join(dir, 'x')]);
     expect(r4.error).toBe(`${join(dir, 'missing.json')}: cannot be read`);
   });
