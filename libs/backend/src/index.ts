@@ -12,3 +12,4 @@ export * from './engines/dawn';
 export * from './engines/device-errors';
 export * from './webgpu';
 export * from './readback';
+export * from './profile';
