@@ -18,6 +18,7 @@ import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
 import { decodeFlags, NonNegativeIntFromString, PositiveIntFromString } from '../options/flags';
 import { activateEngine } from '../options/engine-option';
+import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
 import { loadSpaceBindings, loadSpaceFile, type SpaceBindings } from '../options/space-option';
 
@@ -41,6 +42,7 @@ const SearchFlags = t.intersection([
     batchSize: PositiveIntFromString,
     limit: PositiveIntFromString,
     resume: t.boolean,
+    profile: t.boolean,
   }),
 ]);
 type SearchFlags = t.TypeOf<typeof SearchFlags>;
@@ -173,9 +175,11 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
       `C=${space.macro.channels} on ${config.multiplier} (${engine.name} engine), ` +
       `${limit ?? data.train.count} images, ${plan.epochs} epochs (${plan.warmupEpochs} warm-up), batch ${plan.batchSize}, ${plan.order} order, into ${runDir}\n`,
   );
+  const profile = profileOption(flags.profile);
   let result;
   try {
     result = await runSearch({
+      ...(profile.profiler !== undefined ? { profiler: profile.profiler } : {}),
       space,
       plan,
       seed: flags.seed,
@@ -190,6 +194,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
     if (e instanceof SearchDivergedError || e instanceof SearchResumeError) throw new CliError(e.message);
     throw e;
   }
+  await profile.finish(runDir);
   const plots = await writeCellPlots(runDir, genotypeToDot(result.genotype, space.topology.inputs));
   process.stdout.write(
     `${formatGenotype(result.genotype, space.topology.inputs)}\n` +
@@ -217,5 +222,6 @@ export const register = (program: Command): void => {
     .option('--order <order>', 'architecture gradient: first or second (unrolled) order', 'first')
     .requiredOption('--out <dir>', 'run directory (run-config.json, metrics.jsonl, genotype.json, alphas.svg, checkpoint/)')
     .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option(...PROFILE_OPTION)
     .action(runSearchCommand);
 };

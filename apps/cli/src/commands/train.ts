@@ -15,6 +15,7 @@ import { writeTrainReport } from '../report/train-report';
 import { loadGenotypeOption } from '../options/genotype-option';
 import { decodeFlags, NonNegativeIntFromString, PositiveIntFromString } from '../options/flags';
 import { activateEngine } from '../options/engine-option';
+import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
 import { inferenceEnergy } from '../inference-energy';
 
@@ -40,6 +41,7 @@ const TrainFlags = t.intersection([
     limit: PositiveIntFromString,
     testLimit: PositiveIntFromString,
     resume: t.boolean,
+    profile: t.boolean,
   }),
 ]);
 type TrainFlags = t.TypeOf<typeof TrainFlags>;
@@ -109,15 +111,17 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
   };
   const runDir = resolve(flags.out);
   process.stderr.write(`training ${flags.genotype} on ${config.multiplier} (${engine.name} engine) into ${runDir}\n`);
+  const profile = profileOption(flags.profile);
   let result;
   try {
-    result = await runTraining({ runDir, config, data, binding, resume: flags.resume === true, hooks: progressHooks() });
+    result = await runTraining({ runDir, config, data, binding, resume: flags.resume === true, hooks: progressHooks(), ...(profile.profiler !== undefined ? { profiler: profile.profiler } : {}) });
   } catch (e) {
     if (e instanceof NonFiniteLossError) {
       throw new CliError(`training stopped: ${e.message}. The last good checkpoint is kept in ${resolve(runDir, RUN_FILES.checkpoint)} (rerun with --resume after lowering the learning rate)`);
     }
     throw new CliError(e instanceof Error ? e.message : String(e));
   }
+  await profile.finish(runDir);
   const energy = await inferenceEnergy(genotype, config.macro, config.multiplier, flags.lutDir);
   const report = await writeTrainReport(runDir, { config, metrics: result.metrics, parameters: result.parameters, energy, engine: engine.name });
   const last = result.metrics[result.metrics.length - 1];
@@ -148,5 +152,6 @@ export const register = (program: Command): void => {
     .option('--no-auxiliary', 'train without the auxiliary head')
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoint/, report.md)')
     .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option(...PROFILE_OPTION)
     .action(runTrain);
 };

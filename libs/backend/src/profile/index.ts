@@ -1,1 +1,2 @@
 export * from './kernel-profile';
+export * from './step-profiler';
