@@ -1,0 +1,75 @@
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
+import { BatchNormTrain, BatchNormTrainGrad, type BatchNormTrainAttrs } from './batch-norm-names';
+import { hostValues, type HostBackend } from './host-backend';
+
+const f = Math.fround;
+
+/** Per-channel sums in float64 (channel = flat index % channels), so the statistics do not depend on the batch order. */
+const channelSums = (values: Float32Array, channels: number, term: (i: number, c: number) => number): Float64Array => {
+  const sums = new Float64Array(channels);
+  for (let i = 0, c = 0; i < values.length; i++, c = c + 1 === channels ? 0 : c + 1) sums[c] = (sums[c] as number) + term(i, c);
+  return sums;
+};
+
+/** `BatchNormTrain` on host memory (batch-norm-names.ts): one pass for the mean, one for the variance, one to normalize. */
+export const batchNormTrainCpuConfig = (backendName: string): KernelConfig => ({
+  kernelName: BatchNormTrain,
+  backendName,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, runningMean, runningVar, gamma, beta } = inputs as Record<'x' | 'runningMean' | 'runningVar' | 'gamma' | 'beta', TensorInfo>;
+    const { epsilon, momentum } = attrs as unknown as BatchNormTrainAttrs;
+    const host = backend as unknown as HostBackend;
+    const xs = hostValues(host, x);
+    const channels = x.shape[x.shape.length - 1] as number;
+    const n = xs.length / channels;
+    const sums = channelSums(xs, channels, (i) => xs[i] as number);
+    const mean = Float32Array.from(sums, (s) => s / n);
+    const squares = channelSums(xs, channels, (i, c) => ((xs[i] as number) - (mean[c] as number)) ** 2);
+    const variance = Float32Array.from(squares, (s) => s / n);
+    const invStd = Float32Array.from(variance, (v) => 1 / Math.sqrt(f(v + epsilon)));
+    const affine = gamma.shape[0] === channels;
+    const g = affine ? hostValues(host, gamma) : undefined;
+    const b = affine ? hostValues(host, beta) : undefined;
+    const y = new Float32Array(xs.length);
+    for (let i = 0, c = 0; i < xs.length; i++, c = c + 1 === channels ? 0 : c + 1) {
+      const normalized = f(f((xs[i] as number) - (mean[c] as number)) * (invStd[c] as number));
+      y[i] = g !== undefined && b !== undefined ? f(f(normalized * (g[c] as number)) + (b[c] as number)) : normalized;
+    }
+    const rm = hostValues(host, runningMean);
+    const rv = hostValues(host, runningVar);
+    const unbiased = f((momentum * n) / Math.max(n - 1, 1));
+    const stats = new Float32Array(2 * channels);
+    stats.set(mean, 0);
+    stats.set(invStd, channels);
+    return [
+      host.makeTensorInfo([...x.shape], 'float32', y),
+      host.makeTensorInfo([2, channels], 'float32', stats),
+      host.makeTensorInfo([channels], 'float32', Float32Array.from(mean, (m, c) => f(f((rm[c] as number) * f(1 - momentum)) + f(m * momentum)))),
+      host.makeTensorInfo([channels], 'float32', Float32Array.from(variance, (v, c) => f(f((rv[c] as number) * f(1 - momentum)) + f(v * unbiased)))),
+    ];
+  },
+});
+
+/** `BatchNormTrainGrad` on host memory: the per-channel sums of dy and dy * xhat, then dx element by element. */
+export const batchNormTrainGradCpuConfig = (backendName: string): KernelConfig => ({
+  kernelName: BatchNormTrainGrad,
+  backendName,
+  kernelFunc: ({ inputs, backend }) => {
+    const { dy, x, stats, gamma } = inputs as Record<'dy' | 'x' | 'stats' | 'gamma', TensorInfo>;
+    const host = backend as unknown as HostBackend;
+    const [dys, xs, st] = [hostValues(host, dy), hostValues(host, x), hostValues(host, stats)];
+    const channels = x.shape[x.shape.length - 1] as number;
+    const n = xs.length / channels;
+    const xhat = (i: number, c: number): number => ((xs[i] as number) - (st[c] as number)) * (st[channels + c] as number);
+    const sumDy = channelSums(dys, channels, (i) => dys[i] as number);
+    const sumDyXhat = channelSums(dys, channels, (i, c) => (dys[i] as number) * xhat(i, c));
+    const g = gamma.shape[0] === channels ? hostValues(host, gamma) : undefined;
+    const dx = new Float32Array(xs.length);
+    for (let i = 0, c = 0; i < xs.length; i++, c = c + 1 === channels ? 0 : c + 1)
+      dx[i] = (g === undefined ? 1 : (g[c] as number)) * (st[channels + c] as number) * ((dys[i] as number) - (sumDy[c] as number) / n - (xhat(i, c) * (sumDyXhat[c] as number)) / n);
+    const sums = new Float32Array(2 * channels);
+    sums.set(sumDy, 0);
+    sums.set(sumDyXhat, channels);
+    return [host.makeTensorInfo([...x.shape], 'float32', dx), host.makeTensorInfo([2, channels], 'float32', sums)];
+  },
+});
