@@ -38,14 +38,15 @@ export const batchNormTrainCpuConfig = (backendName: string): KernelConfig => ({
     const rm = hostValues(host, runningMean);
     const rv = hostValues(host, runningVar);
     const unbiased = f((momentum * n) / Math.max(n - 1, 1));
-    const stats = new Float32Array(2 * channels);
-    stats.set(mean, 0);
-    stats.set(invStd, channels);
+    const updatedMean = Float32Array.from(mean, (m, c) => f(f((rm[c] as number) * f(1 - momentum)) + f(m * momentum)));
+    const updatedVar = Float32Array.from(variance, (v, c) => f(f((rv[c] as number) * f(1 - momentum)) + f(v * unbiased)));
+    const stats = new Float32Array(4 * channels);
+    [mean, invStd, updatedMean, updatedVar].forEach((row, r) => stats.set(row, r * channels));
     return [
       host.makeTensorInfo([...x.shape], 'float32', y),
-      host.makeTensorInfo([2, channels], 'float32', stats),
-      host.makeTensorInfo([channels], 'float32', Float32Array.from(mean, (m, c) => f(f((rm[c] as number) * f(1 - momentum)) + f(m * momentum)))),
-      host.makeTensorInfo([channels], 'float32', Float32Array.from(variance, (v, c) => f(f((rv[c] as number) * f(1 - momentum)) + f(v * unbiased)))),
+      host.makeTensorInfo([4, channels], 'float32', stats),
+      host.makeTensorInfo([channels], 'float32', updatedMean),
+      host.makeTensorInfo([channels], 'float32', updatedVar),
     ];
   },
 });
@@ -60,13 +61,17 @@ export const batchNormTrainGradCpuConfig = (backendName: string): KernelConfig =
     const [dys, xs, st] = [hostValues(host, dy), hostValues(host, x), hostValues(host, stats)];
     const channels = x.shape[x.shape.length - 1] as number;
     const n = xs.length / channels;
-    const xhat = (i: number, c: number): number => ((xs[i] as number) - (st[c] as number)) * (st[channels + c] as number);
     const sumDy = channelSums(dys, channels, (i) => dys[i] as number);
-    const sumDyXhat = channelSums(dys, channels, (i, c) => (dys[i] as number) * xhat(i, c));
+    const sumDyCentered = channelSums(dys, channels, (i, c) => (dys[i] as number) * ((xs[i] as number) - (st[c] as number)));
+    const sumDyXhat = Float64Array.from(sumDyCentered, (s, c) => s * (st[channels + c] as number));
     const g = gamma.shape[0] === channels ? hostValues(host, gamma) : undefined;
+    // dx = scale * (dy - sum dy / n - xhat * sum(dy xhat) / n), per channel an affine function of dy and x.
+    const scale = Float64Array.from({ length: channels }, (_, c) => (g === undefined ? 1 : (g[c] as number)) * (st[channels + c] as number));
+    const perX = Float64Array.from({ length: channels }, (_, c) => ((st[channels + c] as number) * (sumDyXhat[c] as number)) / n);
+    const offset = Float64Array.from({ length: channels }, (_, c) => (sumDy[c] as number) / n - (st[c] as number) * (perX[c] as number));
     const dx = new Float32Array(xs.length);
     for (let i = 0, c = 0; i < xs.length; i++, c = c + 1 === channels ? 0 : c + 1)
-      dx[i] = (g === undefined ? 1 : (g[c] as number)) * (st[channels + c] as number) * ((dys[i] as number) - (sumDy[c] as number) / n - (xhat(i, c) * (sumDyXhat[c] as number)) / n);
+      dx[i] = (scale[c] as number) * ((dys[i] as number) - (xs[i] as number) * (perX[c] as number) - (offset[c] as number));
     const sums = new Float32Array(2 * channels);
     sums.set(sumDy, 0);
     sums.set(sumDyXhat, channels);

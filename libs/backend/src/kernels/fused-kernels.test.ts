@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import '../network/gradients';
+import { batchNormCase, relativeError, weightedSumCase } from './fused-reference.testing';
+import { startKernelProfile } from '../profile/kernel-profile';
+import { weightedSum } from '../ops/weighted-sum';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('BatchNormTrain (cpu) agrees with the unfused composition', () => {
+  it.each([
+    ['non-affine NHWC', [2, 3, 3, 4], false],
+    ['affine NHWC', [2, 3, 3, 4], true],
+    ['one value per channel (n = 1)', [1, 1, 1, 3], false],
+    ['affine, 2-D', [5, 6], true],
+  ] as const)('%s: outputs and gradients', async (_, shape, affine) => {
+    const [fused, reference] = [await batchNormCase('fused', [...shape], affine), await batchNormCase('reference', [...shape], affine)];
+    expect(fused.outputs.length).toBe(3);
+    expect(relativeError(fused.outputs, reference.outputs)).toBeLessThan(1e-5);
+    expect(fused.grads.length).toBe(affine ? 3 : 1);
+    expect(relativeError(fused.grads, reference.grads)).toBeLessThan(1e-4);
+  });
+});
+
+describe('WeightedSum (cpu) agrees with slice, multiply and addN', () => {
+  it.each([
+    ['one candidate', [2, 3], [4], [2]],
+    ['7 candidates of an [edges, ops] matrix, none skipped', [2, 2, 2, 3], [2, 8], [1, 2, 3, 4, 5, 6, 7]],
+    ['15 candidates over two edges (more than one webgpu program)', [3, 4], [3, 8], [1, 2, 3, 4, 5, 6, 7, 17, 18, 19, 20, 21, 22, 23, 16]],
+    ['a repeated index', [4], [3], [0, 2, 0]],
+  ] as const)('%s: the sum bit for bit, gradients of weights and candidates', async (_, shape, weightsShape, indices) => {
+    const [fused, reference] = [await weightedSumCase('fused', [...shape], [...weightsShape], indices), await weightedSumCase('reference', [...shape], [...weightsShape], indices)];
+    expect(fused.outputs).toEqual(reference.outputs);
+    expect(fused.grads.length).toBe(1 + indices.length);
+    expect(relativeError(fused.grads, reference.grads)).toBeLessThan(1e-5);
+  });
+
+  it('is one kernel forward, and one per candidate plus one for the weights backward', () => {
+    const w = tf.softmax(tf.randomNormal([2, 8], 0, 1, 'float32', 1));
+    const xs = [0, 1, 2].map((j) => tf.randomNormal([2, 3], 0, 1, 'float32', j));
+    const p = startKernelProfile();
+    const g = tf.grads((ww: tf.Tensor, a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => weightedSum(ww, [a, b, c], [1, 2, 9]))([w, ...xs]);
+    const counted = p.stop();
+    expect(counted.byKernel['WeightedSum']?.count).toBe(1 + 3);
+    expect(counted.byKernel['WeightedSumWeightGrad']?.count).toBe(1);
+    tf.dispose([w, ...xs, ...g]);
+  });
+
+  it('refuses indices outside the weights and a count mismatch', () => {
+    const w = tf.ones([3]);
+    const x = tf.ones([2]);
+    expect(() => weightedSum(w, [x], [3])).toThrow(/index 3 is outside the 3 weights/);
+    expect(() => weightedSum(w, [x, x], [0])).toThrow(/2 candidates and 1 indices/);
+    tf.dispose([w, x]);
+  });
+});

@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { batchNormTrain } from '../ops/batch-norm-train';
+import { weightedSum } from '../ops/weighted-sum';
+
+// The unfused compositions the fused kernels replace, op by op as libs/backend/src/network/batch-norm.ts and
+// mixed-op.ts / search-cell.ts computed them, and a harness that evaluates a fused kernel and its reference, forward
+// and gradient, on whichever engine is active: the agreement tests of both engines share it.
+
+const MOMENTUM = 0.1;
+const EPSILON = 1e-5;
+
+/** The train branch of batch-norm.ts before BatchNormTrain: tf.moments, normalization, running updates. */
+const batchNormReference = (x: tf.Tensor, rm: tf.Tensor, rv: tf.Tensor, gamma?: tf.Tensor, beta?: tf.Tensor): tf.Tensor[] => {
+  const channels = x.shape[x.shape.length - 1] as number;
+  const m = tf.moments(x, [...Array(x.rank - 1).keys()]);
+  const n = x.size / channels;
+  const runningMean = tf.add(tf.mul(rm, 1 - MOMENTUM), tf.mul(m.mean, MOMENTUM));
+  const runningVar = tf.add(tf.mul(rv, 1 - MOMENTUM), tf.mul(m.variance, (MOMENTUM * n) / Math.max(n - 1, 1)));
+  const normalized = tf.mul(tf.sub(x, m.mean), tf.rsqrt(tf.add(m.variance, EPSILON)));
+  return [gamma && beta ? tf.add(tf.mul(normalized, gamma), beta) : normalized, runningMean, runningVar];
+};
+
+/** Outputs (y, running mean, running variance) and the gradients of sum(y * probe) w.r.t. x [, gamma, beta]. */
+export interface Evaluated {
+  readonly outputs: readonly Float32Array[];
+  readonly grads: readonly Float32Array[];
+}
+
+const evaluate = async (f: (...inputs: tf.Tensor[]) => tf.Tensor[], wrt: tf.Tensor[], probe: tf.Tensor): Promise<Evaluated> => {
+  const outputs = tf.tidy(() => f(...wrt));
+  const grads = tf.tidy(() => tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs)[0] as tf.Tensor, probe)))(wrt));
+  const read = (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => Float32Array.from(await t.data())));
+  const result = { outputs: await read(outputs), grads: await read(grads) };
+  tf.dispose([...outputs, ...grads]);
+  return result;
+};
+
+const seeded = (shape: number[], seed: number, scale = 1, offset = 0): tf.Tensor => tf.tidy(() => tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale), offset));
+
+/** Which side of a case to evaluate: the fused kernel or the unfused composition it replaces. */
+export type Side = 'fused' | 'reference';
+
+/** The fused BatchNormTrain or its reference on one seeded case (channels last), affine or not. */
+export const batchNormCase = async (side: Side, shape: number[], affine: boolean): Promise<Evaluated> => {
+  const c = shape[shape.length - 1] as number;
+  const x = seeded(shape, 1, 2, 0.5);
+  const rm = seeded([c], 2);
+  const rv = tf.tidy(() => tf.abs(seeded([c], 3)));
+  const gamma = seeded([c], 4, 0.5, 1);
+  const beta = seeded([c], 5);
+  const probe = seeded(shape, 6);
+  const wrt = affine ? [x, gamma, beta] : [x];
+  const fused = (xx?: tf.Tensor, g?: tf.Tensor, b?: tf.Tensor): tf.Tensor[] => {
+    const out = batchNormTrain(xx as tf.Tensor, { mean: rm, variance: rv }, g && b ? { gamma: g, beta: b } : undefined, { epsilon: EPSILON, momentum: MOMENTUM });
+    return [out.y, out.runningMean, out.runningVar];
+  };
+  const result = await evaluate(side === 'fused' ? fused : (xx, g, b) => batchNormReference(xx as tf.Tensor, rm, rv, g, b), wrt, probe);
+  tf.dispose([x, rm, rv, gamma, beta, probe]);
+  return result;
+};
+
+/** The fused WeightedSum or slice * candidate + addN on one seeded case: candidates of `shape`, `indices` into `weights`. */
+export const weightedSumCase = async (side: Side, shape: number[], weightsShape: number[], indices: readonly number[]): Promise<Evaluated> => {
+  const weights = tf.tidy(() => tf.softmax(seeded(weightsShape, 7)));
+  const xs = indices.map((_, j) => seeded(shape, 10 + j));
+  const probe = seeded(shape, 8);
+  const wrt = [weights, ...xs];
+  const result = await evaluate(
+    side === 'fused'
+      ? (w, ...c) => [weightedSum(w as tf.Tensor, c, indices)]
+      : (w, ...c) => [tf.addN(c.map((x, j) => tf.mul(x, tf.slice(tf.reshape(w as tf.Tensor, [-1]), [indices[j] as number], [1]))))],
+    wrt,
+    probe,
+  );
+  tf.dispose([...wrt, probe]);
+  return result;
+};
+
+/** Largest |a - b| relative to the largest |b| (1 where b is all zeros), over matching arrays. */
+export const relativeError = (a: readonly Float32Array[], b: readonly Float32Array[]): number => {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let worst = 0;
+  a.forEach((x, i) => {
+    const y = b[i] as Float32Array;
+    if (x.length !== y.length) worst = Number.POSITIVE_INFINITY;
+    const scale = Math.max(1e-30, ...Array.from(y, Math.abs));
+    for (let j = 0; j < x.length; j++) worst = Math.max(worst, Math.abs((x[j] as number) - (y[j] as number)) / scale);
+  });
+  return worst;
+};
