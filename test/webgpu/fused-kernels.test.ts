@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { startKernelProfile, weightedSum } from '@approx-darts/backend';
-import { batchNormCase, relativeError, weightedSumCase, type Evaluated, type Side } from '../../libs/backend/src/kernels/fused-reference.testing';
+import { tableFromFunction } from '@approx-darts/multipliers';
+import { batchNormCase, relativeError, steCase, weightedSumCase, type Evaluated, type Side } from '../../libs/backend/src/kernels/fused-reference.testing';
 import { webgpuForTests } from './webgpu-for-tests';
 
 const engine = await webgpuForTests();
@@ -39,6 +40,17 @@ describe.skipIf(engine === undefined)('fused kernels on webgpu agree with the un
     const { gpu, cpu } = await onBoth((side) => weightedSumCase(side, [...shape], [...weightsShape], indices));
     expect(relativeError(gpu.outputs, cpu.outputs)).toBeLessThan(1e-6);
     expect(gpu.grads.length).toBe(1 + indices.length);
+    expect(relativeError(gpu.grads, cpu.grads)).toBeLessThan(1e-5);
+  });
+
+  it.each([
+    ['conv2d', 'conv2d', 1],
+    ['depthwise, dilation 2', 'depthwise', 2],
+  ] as const)('approximate %s: the straight-through gradient from the saved operands', async (_, kind, dilation) => {
+    // An approximate table: products truncated to their high byte.
+    const table = tableFromFunction('truncated', (a, b) => (a * b) & 0xff00);
+    const { gpu, cpu } = await onBoth((side) => steCase(side, kind, dilation, table));
+    expect(relativeError(gpu.outputs, cpu.outputs)).toBe(0);
     expect(relativeError(gpu.grads, cpu.grads)).toBeLessThan(1e-5);
   });
 

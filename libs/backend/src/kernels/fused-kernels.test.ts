@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../network/gradients';
-import { batchNormCase, relativeError, weightedSumCase } from './fused-reference.testing';
+import { tableFromFunction } from '@approx-darts/multipliers';
+import { batchNormCase, relativeError, steCase, weightedSumCase } from './fused-reference.testing';
 import { startKernelProfile } from '../profile/kernel-profile';
 import { weightedSum } from '../ops/weighted-sum';
 
@@ -55,5 +56,21 @@ describe('WeightedSum (cpu) agrees with slice, multiply and addN', () => {
     expect(() => weightedSum(w, [x], [3])).toThrow(/index 3 is outside the 3 weights/);
     expect(() => weightedSum(w, [x, x], [0])).toThrow(/2 candidates and 1 indices/);
     tf.dispose([w, x]);
+  });
+});
+
+describe('the approximate convolutions save their straight-through operands (cpu)', () => {
+  it.each([
+    ['conv2d, per-channel weights', 'conv2d', 1],
+    ['depthwise', 'depthwise', 1],
+    ['depthwise, dilation 2', 'depthwise', 2],
+  ] as const)('%s: the gradient equals the one rebuilt op by op, bit for bit', async (_, kind, dilation) => {
+    // An approximate table: products truncated to their high byte.
+    const table = tableFromFunction('truncated', (a, b) => (a * b) & 0xff00);
+    const [fused, reference] = [await steCase('fused', kind, dilation, table), await steCase('reference', kind, dilation, table)];
+    expect(fused.outputs).toEqual(reference.outputs);
+    expect(fused.grads.length).toBe(2);
+    expect(fused.grads).toEqual(reference.grads);
+    expect(Math.max(...Array.from(fused.grads[1] as Float32Array, Math.abs))).toBeGreaterThan(0);
   });
 });

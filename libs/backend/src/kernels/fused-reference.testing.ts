@@ -1,4 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { geometryFor, type ConvKind } from '@approx-darts/approx-conv';
+import type { MultiplierTable } from '@approx-darts/multipliers';
+import { conv2d, depthwiseConv2d } from '../ops/conv';
+import { paddingOf, validConvVjp } from '../ops/exact-conv';
+import { fakeQuantizeActivations, fakeQuantizeWeights } from '../ops/fake-quantize';
 import { batchNormTrain } from '../ops/batch-norm-train';
 import { weightedSum } from '../ops/weighted-sum';
 
@@ -87,4 +92,35 @@ export const relativeError = (a: readonly Float32Array[], b: readonly Float32Arr
     for (let j = 0; j < x.length; j++) worst = Math.max(worst, Math.abs((x[j] as number) - (y[j] as number)) / scale);
   });
   return worst;
+};
+
+/**
+ * The straight-through gradient of an approximate convolution (a 'same' one at `dilation`, stride 1) from the operands
+ * the forward kernel saved, or rebuilt op by op as approx-conv-grad.ts did before: fake quantization of both operands
+ * (FakeQuantize8 under tf.min/tf.max bounds), padding with the fake-quantized 0.0, then the exact convolution's VJP.
+ * Outputs: y; grads: d/dx, d/dw of sum(y * probe).
+ */
+export const steCase = async (side: Side, kind: ConvKind, dilation: number, table: MultiplierTable): Promise<Evaluated> => {
+  const x = seeded([2, 5, 5, 3], 21, 1.5);
+  const w = seeded(kind === 'conv2d' ? [3, 3, 3, 4] : [3, 3, 3, 1], 22, 0.3);
+  const o = { strides: 1, dilation, pad: 'same' as const, approx: { table, quantization: 'asymmetric' as const, perChannelWeights: kind === 'conv2d' } };
+  const conv = (xx: tf.Tensor4D, ww: tf.Tensor4D): tf.Tensor4D => (kind === 'conv2d' ? conv2d(xx, ww, o) : depthwiseConv2d(xx, ww, o));
+  const probe = tf.tidy(() => seeded(conv(x as tf.Tensor4D, w as tf.Tensor4D).shape, 23));
+  let result: Evaluated;
+  if (side === 'fused') result = await evaluate((xx, ww) => [conv(xx as tf.Tensor4D, ww as tf.Tensor4D)], [x, w], probe);
+  else {
+    const g = geometryFor(kind, x.shape, w.shape, { strides: 1, dilations: dilation, pad: 'same' });
+    const ts = tf.tidy(() => {
+      const { xq, pad } = fakeQuantizeActivations(x as tf.Tensor4D, 'asymmetric');
+      const wq = fakeQuantizeWeights(w as tf.Tensor4D, kind, 'asymmetric', kind === 'conv2d');
+      const xp = tf.add(tf.pad(tf.sub(xq, pad), paddingOf(g)), pad) as tf.Tensor4D;
+      const [dxp, dw] = validConvVjp(kind, xp, wq, probe as tf.Tensor4D, g);
+      return [conv(x as tf.Tensor4D, w as tf.Tensor4D), tf.slice(dxp, [0, g.padTop, g.padLeft, 0], x.shape), dw];
+    });
+    const values = await Promise.all(ts.map(async (t) => Float32Array.from(await t.data())));
+    result = { outputs: values.slice(0, 1), grads: values.slice(1) };
+    tf.dispose(ts);
+  }
+  tf.dispose([x, w, probe]);
+  return result;
 };
