@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { startKernelProfile, weightedSum } from '@approx-darts/backend';
 import { tableFromFunction } from '@approx-darts/multipliers';
-import { batchNormCase, relativeError, steCase, weightedSumCase, type Evaluated, type Side } from '../../libs/backend/src/kernels/fused-reference.testing';
+import { batchNormCase, relativeError, sgdCase, steCase, weightedSumCase, type Evaluated, type Side } from '../../libs/backend/src/kernels/fused-reference.testing';
 import { webgpuForTests } from './webgpu-for-tests';
 
 const engine = await webgpuForTests();
@@ -52,6 +52,16 @@ describe.skipIf(engine === undefined)('fused kernels on webgpu agree with the un
     const { gpu, cpu } = await onBoth((side) => steCase(side, kind, dilation, table));
     expect(relativeError(gpu.outputs, cpu.outputs)).toBe(0);
     expect(relativeError(gpu.grads, cpu.grads)).toBeLessThan(1e-5);
+  });
+
+  it.each([
+    ['momentum', { momentum: 0.9, weightDecay: 3e-4, nesterov: false }],
+    ['nesterov', { momentum: 0.9, weightDecay: 3e-4, nesterov: true }],
+    ['plain', { momentum: 0, weightDecay: 0, nesterov: false }],
+  ] as const)('SgdStep, %s: the variables after two steps', async (_, config) => {
+    const { gpu, cpu } = await onBoth((side) => sgdCase(side, config));
+    expect(gpu.outputs.length).toBe(3);
+    expect(relativeError(gpu.outputs, cpu.outputs)).toBeLessThan(1e-6);
   });
 
   it('dispatches 4 programs per batch norm forward and one per 6 candidates of a weighted sum', async () => {

@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../network/gradients';
 import { tableFromFunction } from '@approx-darts/multipliers';
-import { batchNormCase, relativeError, steCase, weightedSumCase } from './fused-reference.testing';
+import { batchNormCase, relativeError, sgdCase, steCase, weightedSumCase } from './fused-reference.testing';
+import { createSgd } from '../optim/sgd';
 import { startKernelProfile } from '../profile/kernel-profile';
 import { weightedSum } from '../ops/weighted-sum';
 
@@ -72,5 +73,30 @@ describe('the approximate convolutions save their straight-through operands (cpu
     expect(fused.grads.length).toBe(2);
     expect(fused.grads).toEqual(reference.grads);
     expect(Math.max(...Array.from(fused.grads[1] as Float32Array, Math.abs))).toBeGreaterThan(0);
+  });
+});
+
+describe('SgdStep (cpu) is the op-by-op SGD update bit for bit', () => {
+  it.each([
+    ['momentum and weight decay', { momentum: 0.9, weightDecay: 3e-4, nesterov: false }],
+    ['nesterov', { momentum: 0.9, weightDecay: 3e-4, nesterov: true }],
+    ['plain', { momentum: 0, weightDecay: 0, nesterov: false }],
+  ] as const)('%s: the variables after two steps', async (_, config) => {
+    const [fused, reference] = [await sgdCase('fused', config), await sgdCase('reference', config)];
+    expect(fused.outputs.length).toBe(3);
+    expect(fused.outputs).toEqual(reference.outputs);
+  });
+
+  it('updates every variable with a gradient in one kernel and leaves the others', async () => {
+    const vs = [tf.variable(tf.ones([2]), true, `sgd-one-a-${Math.random()}`), tf.variable(tf.ones([3]), true, `sgd-one-b-${Math.random()}`)];
+    const sgd = createSgd({ kind: 'sgd', lr: { kind: 'constant', lr: 0.1 }, momentum: 0.9, weightDecay: 0, nesterov: false }, vs);
+    const g = tf.ones([2]);
+    const p = startKernelProfile();
+    sgd.step({ [(vs[0] as tf.Variable).name]: g }, 0.5);
+    expect(p.stop()).toMatchObject({ kernels: 1, byKernel: { SgdStep: { count: 1 } } });
+    expect(Array.from(await (vs[0] as tf.Variable).data())).toEqual([0.5, 0.5]);
+    expect(Array.from(await (vs[1] as tf.Variable).data())).toEqual([1, 1, 1]);
+    sgd.dispose();
+    tf.dispose([...vs, g]);
   });
 });

@@ -5,6 +5,7 @@ import { conv2d, depthwiseConv2d } from '../ops/conv';
 import { paddingOf, validConvVjp } from '../ops/exact-conv';
 import { fakeQuantizeActivations, fakeQuantizeWeights } from '../ops/fake-quantize';
 import { batchNormTrain } from '../ops/batch-norm-train';
+import { createSgd } from '../optim/sgd';
 import { weightedSum } from '../ops/weighted-sum';
 
 // The unfused compositions the fused kernels replace, op by op as libs/backend/src/network/batch-norm.ts and
@@ -123,4 +124,38 @@ export const steCase = async (side: Side, kind: ConvKind, dilation: number, tabl
   }
   tf.dispose([x, w, probe]);
   return result;
+};
+
+/** optim/sgd.ts's step before SgdStep: six element-wise ops per variable. */
+const sgdReference = (config: { readonly momentum: number; readonly weightDecay: number; readonly nesterov: boolean }, variables: readonly tf.Variable[], buffers: readonly tf.Variable[]) => (grads: readonly tf.Tensor[], lr: number): void =>
+  tf.tidy(() =>
+    variables.forEach((v, i) => {
+      const g = grads[i] as tf.Tensor;
+      let d: tf.Tensor = config.weightDecay !== 0 ? tf.add(g, tf.mul(v, config.weightDecay)) : g;
+      if (config.momentum !== 0) {
+        const buf = buffers[i] as tf.Variable;
+        buf.assign(tf.add(tf.mul(buf, config.momentum), d));
+        d = config.nesterov ? tf.add(d, tf.mul(buf, config.momentum)) : buf;
+      }
+      v.assign(tf.sub(v, tf.mul(d, lr)));
+    }),
+  );
+
+/** Two SGD steps on three variables by the fused optimizer or the reference; outputs: the variables after them. */
+export const sgdCase = async (side: Side, config: { readonly momentum: number; readonly weightDecay: number; readonly nesterov: boolean }): Promise<Evaluated> => {
+  const shapes = [[3, 2], [5], [2, 2, 3]];
+  const variables = shapes.map((shape, i) => tf.variable(seeded(shape, 40 + i) as tf.Tensor, true, `sgd-case-${side}-${i}-${Math.random()}`));
+  const buffers = shapes.map((shape) => tf.variable(tf.zeros(shape), false));
+  const fused = createSgd({ kind: 'sgd', lr: { kind: 'constant', lr: 0.1 }, ...config }, variables);
+  const reference = sgdReference(config, variables, buffers);
+  for (const [step, lr] of [0.1, 0.05].entries()) {
+    const grads = shapes.map((shape, i) => seeded(shape, 50 + 10 * step + i));
+    if (side === 'fused') fused.step(Object.fromEntries(variables.map((v, i) => [v.name, grads[i] as tf.Tensor])), lr);
+    else reference(grads, lr);
+    tf.dispose(grads);
+  }
+  const outputs = await Promise.all(variables.map(async (v) => Float32Array.from(await v.data())));
+  fused.dispose();
+  tf.dispose([...variables, ...buffers]);
+  return { outputs, grads: [] };
 };

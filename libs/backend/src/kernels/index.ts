@@ -6,3 +6,4 @@ export * from './gpujs-accumulate';
 export * from './register';
 export * from './batch-norm-names';
 export * from './weighted-sum-names';
+export * from './sgd-step-names';

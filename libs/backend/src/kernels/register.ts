@@ -8,6 +8,7 @@ import { batchNormTrainCpuConfig, batchNormTrainGradCpuConfig } from './batch-no
 import { batchNormTrainGradConfig } from './batch-norm-grad';
 import { weightedSumCpuConfig, weightedSumWeightGradCpuConfig } from './weighted-sum-cpu';
 import { weightedSumGradConfig } from './weighted-sum-grad';
+import { sgdStepCpuConfig } from './sgd-step-cpu';
 
 /**
  * Backends that run the TypeScript kernels on host memory: `cpu`, and `tensorflow` until the CUDA addon provides its
@@ -30,6 +31,7 @@ export const registerApproxKernels = (): void => {
       batchNormTrainGradCpuConfig(backendName),
       weightedSumCpuConfig(backendName),
       weightedSumWeightGradCpuConfig(backendName),
+      sgdStepCpuConfig(backendName),
     ])
       if (tf.getKernel(config.kernelName, backendName) === undefined) tf.registerKernel(config);
   for (const config of [approxConv2DGradConfig, approxDepthwiseConv2DGradConfig, fakeQuantizeGradConfig, batchNormTrainGradConfig, weightedSumGradConfig])

@@ -6,6 +6,7 @@ import type { LutLayout } from './lut-conv-program';
 import { avgPoolGradWebgpuConfig } from './avg-pool-grad-webgpu';
 import { batchNormTrainGradWebgpuConfig, batchNormTrainWebgpuConfig } from './batch-norm-webgpu';
 import { weightedSumWebgpuConfig, weightedSumWeightGradWebgpuConfig } from './weighted-sum-webgpu';
+import { sgdStepWebgpuConfig } from './sgd-step-webgpu';
 
 /**
  * Registers our webgpu kernels: the WGSL `ApproxConv2D` / `ApproxDepthwiseConv2D` (re-registering switches the table
@@ -22,6 +23,7 @@ export const registerWebgpuKernels = (layout: LutLayout = 'packed'): void => {
     batchNormTrainGradWebgpuConfig,
     weightedSumWebgpuConfig,
     weightedSumWeightGradWebgpuConfig,
+    sgdStepWebgpuConfig,
   ]) {
     if (getKernel(config.kernelName, 'webgpu') !== undefined) unregisterKernel(config.kernelName, 'webgpu');
     registerKernel(config);
