@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { startKernelProfile, weightedSum } from '@approx-darts/backend';
 import { tableFromFunction } from '@approx-darts/multipliers';
-import { batchNormCase, relativeError, sgdCase, steCase, weightedSumCase, type Evaluated, type Side } from '../../libs/backend/src/kernels/fused-reference.testing';
+import { batchNormCase, relativeError, reluCase, sgdCase, steCase, weightedSumCase, type Evaluated, type Side } from '../../libs/backend/src/kernels/fused-reference.testing';
 import { webgpuForTests } from './webgpu-for-tests';
 
 const engine = await webgpuForTests();
@@ -62,6 +62,11 @@ describe.skipIf(engine === undefined)('fused kernels on webgpu agree with the un
     const { gpu, cpu } = await onBoth((side) => sgdCase(side, config));
     expect(gpu.outputs.length).toBe(3);
     expect(relativeError(gpu.outputs, cpu.outputs)).toBeLessThan(1e-6);
+  });
+
+  it('ReluBackward: the Relu gradient, NaN and signed zeros included', async () => {
+    const { gpu, cpu } = await onBoth(reluCase);
+    expect(Array.from(gpu.outputs[0] as Float32Array)).toEqual(Array.from(cpu.outputs[0] as Float32Array));
   });
 
   it('dispatches 4 programs per batch norm forward and one per 6 candidates of a weighted sum', async () => {

@@ -3,8 +3,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../network/gradients';
 import { tableFromFunction } from '@approx-darts/multipliers';
-import { batchNormCase, relativeError, sgdCase, steCase, weightedSumCase } from './fused-reference.testing';
+import { batchNormCase, relativeError, reluCase, sgdCase, steCase, weightedSumCase } from './fused-reference.testing';
 import { createSgd } from '../optim/sgd';
+import { registerApproxKernels } from './register';
 import { startKernelProfile } from '../profile/kernel-profile';
 import { weightedSum } from '../ops/weighted-sum';
 
@@ -98,5 +99,19 @@ describe('SgdStep (cpu) is the op-by-op SGD update bit for bit', () => {
     expect(Array.from(await (vs[1] as tf.Variable).data())).toEqual([1, 1, 1]);
     sgd.dispose();
     tf.dispose([...vs, g]);
+  });
+});
+
+describe('the Relu gradient (cpu)', () => {
+  it('is one ReluBackward kernel, bit for bit tfjs-core\'s mul(dy, cast(step(x)))', async () => {
+    registerApproxKernels();
+    const [fused, reference] = [await reluCase('fused'), await reluCase('reference')];
+    expect(fused.outputs).toEqual(reference.outputs);
+    const x = tf.ones([3]);
+    const p = startKernelProfile();
+    const g = tf.grad((v: tf.Tensor) => tf.relu(v))(x);
+    expect(p.stop().byKernel).toMatchObject({ Relu: { count: 1 }, ReluBackward: { count: 1 } });
+    expect(Array.from(await g.data())).toEqual([1, 1, 1]);
+    tf.dispose([x, g]);
   });
 });

@@ -159,3 +159,13 @@ export const sgdCase = async (side: Side, config: { readonly momentum: number; r
   tf.dispose([...variables, ...buffers]);
   return { outputs, grads: [] };
 };
+
+/** d relu(x) . dy through the registered Relu gradient (ReluBackward), or tfjs-core's composition; NaN, 0 and signs included. */
+export const reluCase = async (side: Side): Promise<Evaluated> => {
+  const x = tf.tensor1d([-2, -0, 0, 1e-30, 3, Number.NaN, -1, 2]);
+  const dy = tf.tensor1d([1, -1, 2, -3, -4, 5, -6, Number.POSITIVE_INFINITY]);
+  const out = tf.tidy(() => (side === 'fused' ? tf.grad((v: tf.Tensor) => tf.relu(v))(x, dy) : tf.mul(dy, tf.cast(tf.step(x), 'float32'))));
+  const result = { outputs: [Float32Array.from(await out.data())], grads: [] };
+  tf.dispose([x, dy, out]);
+  return result;
+};

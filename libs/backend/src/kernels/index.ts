@@ -7,3 +7,4 @@ export * from './register';
 export * from './batch-norm-names';
 export * from './weighted-sum-names';
 export * from './sgd-step-names';
+export * from './relu-backward-names';

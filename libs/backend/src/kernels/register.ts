@@ -9,6 +9,7 @@ import { batchNormTrainGradConfig } from './batch-norm-grad';
 import { weightedSumCpuConfig, weightedSumWeightGradCpuConfig } from './weighted-sum-cpu';
 import { weightedSumGradConfig } from './weighted-sum-grad';
 import { sgdStepCpuConfig } from './sgd-step-cpu';
+import { reluBackwardCpuConfig, reluGradConfig } from './relu-backward-cpu';
 
 /**
  * Backends that run the TypeScript kernels on host memory: `cpu`, and `tensorflow` until the CUDA addon provides its
@@ -32,8 +33,11 @@ export const registerApproxKernels = (): void => {
       weightedSumCpuConfig(backendName),
       weightedSumWeightGradCpuConfig(backendName),
       sgdStepCpuConfig(backendName),
+      reluBackwardCpuConfig(backendName),
     ])
       if (tf.getKernel(config.kernelName, backendName) === undefined) tf.registerKernel(config);
   for (const config of [approxConv2DGradConfig, approxDepthwiseConv2DGradConfig, fakeQuantizeGradConfig, batchNormTrainGradConfig, weightedSumGradConfig])
     if (tf.getGradient(config.kernelName) === undefined) tf.registerGradient(config);
+  // Replaces tfjs-core's Relu gradient (whether network/gradients.ts registered it before or after this).
+  tf.registerGradient(reluGradConfig);
 };

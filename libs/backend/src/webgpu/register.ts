@@ -7,6 +7,7 @@ import { avgPoolGradWebgpuConfig } from './avg-pool-grad-webgpu';
 import { batchNormTrainGradWebgpuConfig, batchNormTrainWebgpuConfig } from './batch-norm-webgpu';
 import { weightedSumWebgpuConfig, weightedSumWeightGradWebgpuConfig } from './weighted-sum-webgpu';
 import { sgdStepWebgpuConfig } from './sgd-step-webgpu';
+import { reluBackwardWebgpuConfig } from './relu-backward-webgpu';
 
 /**
  * Registers our webgpu kernels: the WGSL `ApproxConv2D` / `ApproxDepthwiseConv2D` (re-registering switches the table
@@ -24,6 +25,7 @@ export const registerWebgpuKernels = (layout: LutLayout = 'packed'): void => {
     weightedSumWebgpuConfig,
     weightedSumWeightGradWebgpuConfig,
     sgdStepWebgpuConfig,
+    reluBackwardWebgpuConfig,
   ]) {
     if (getKernel(config.kernelName, 'webgpu') !== undefined) unregisterKernel(config.kernelName, 'webgpu');
     registerKernel(config);
