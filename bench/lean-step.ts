@@ -2,10 +2,11 @@
 // images/s: the tiny preset's network (3 cells, C = 4, batch 16) and the paper's search network (8 cells, C = 16,
 // batch 8), fp32 and mul8u_NGR. The counts come from startKernelProfile (libs/backend/src/profile), the same counter
 // as `search --profile`; they do not depend on the batch or the data, the seconds do.
-// Usage: npx tsx bench/lean-step.ts <label> [engine] [networks] [timed steps]
+// Usage: npx tsx bench/lean-step.ts <label> [engine] [networks] [timed steps] [multipliers]
 //   label: names the output, bench/results/lean-step-<label>.json (e.g. before, after)
 //   engine: cpu (default) or webgpu; networks: tiny,paper (default both); timed steps: default 1 (the paper network
-//   takes about a minute per step on 2 cores), after one untimed warm-up step on the tiny network only.
+//   takes about a minute per step on 2 cores), after one untimed warm-up step on the tiny network only;
+//   multipliers: fp32,mul8u_NGR (default both).
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -20,6 +21,7 @@ const label = process.argv[2] ?? 'run';
 const engineName = (process.argv[3] ?? 'cpu') as 'cpu' | 'webgpu';
 const networks = (process.argv[4] ?? 'tiny,paper').split(',');
 const timedSteps = Number(process.argv[5] ?? 1);
+const multipliers = (process.argv[6] ?? 'fp32,mul8u_NGR').split(',');
 
 // The profiler landed with this bench; a checkout from before it (run side by side for images/s) times only.
 const profiler = (backend as Record<string, unknown>)['startKernelProfile'] as (() => { stop: () => { kernels: number; dispatches: number | null; uploads: number | null; downloads: number | null; byKernel: Record<string, { count: number; ms: number }> } }) | undefined;
@@ -93,6 +95,7 @@ for (const network of networks as (keyof typeof SHAPES)[])
     ['fp32', DARTS_SPACE, null],
     ['mul8u_NGR', approxDartsSpace('mul8u_NGR'), { table: ngr, quantization: 'asymmetric', perChannelWeights: false }],
   ] as const) {
+    if (!multipliers.includes(multiplier)) continue;
     const row = await measure(network, multiplier, space, binding);
     rows.push(row);
     console.log(
