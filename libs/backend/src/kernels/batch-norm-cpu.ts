@@ -4,10 +4,15 @@ import { hostValues, type HostBackend } from './host-backend';
 
 const f = Math.fround;
 
-/** Per-channel sums in float64 (channel = flat index % channels), so the statistics do not depend on the batch order. */
-const channelSums = (values: Float32Array, channels: number, term: (i: number, c: number) => number): Float64Array => {
+/** Per-channel sums in float64 of `values` (channel = flat index % channels), or of values * (other - center[c]). */
+const channelSums = (values: Float32Array, channels: number, other?: { readonly values: Float32Array; readonly center: ArrayLike<number> }): Float64Array => {
   const sums = new Float64Array(channels);
-  for (let i = 0, c = 0; i < values.length; i++, c = c + 1 === channels ? 0 : c + 1) sums[c] = (sums[c] as number) + term(i, c);
+  if (other === undefined) {
+    for (let i = 0, c = 0; i < values.length; i++, c = c + 1 === channels ? 0 : c + 1) sums[c] = (sums[c] as number) + (values[i] as number);
+    return sums;
+  }
+  const [o, center] = [other.values, other.center];
+  for (let i = 0, c = 0; i < values.length; i++, c = c + 1 === channels ? 0 : c + 1) sums[c] = (sums[c] as number) + (values[i] as number) * ((o[i] as number) - (center[c] as number));
   return sums;
 };
 
@@ -22,9 +27,10 @@ export const batchNormTrainCpuConfig = (backendName: string): KernelConfig => ({
     const xs = hostValues(host, x);
     const channels = x.shape[x.shape.length - 1] as number;
     const n = xs.length / channels;
-    const sums = channelSums(xs, channels, (i) => xs[i] as number);
+    const sums = channelSums(xs, channels);
     const mean = Float32Array.from(sums, (s) => s / n);
-    const squares = channelSums(xs, channels, (i, c) => ((xs[i] as number) - (mean[c] as number)) ** 2);
+    const squares = new Float64Array(channels);
+    for (let i = 0, c = 0; i < xs.length; i++, c = c + 1 === channels ? 0 : c + 1) squares[c] = (squares[c] as number) + ((xs[i] as number) - (mean[c] as number)) ** 2;
     const variance = Float32Array.from(squares, (s) => s / n);
     const invStd = Float32Array.from(variance, (v) => 1 / Math.sqrt(f(v + epsilon)));
     const affine = gamma.shape[0] === channels;
@@ -61,8 +67,8 @@ export const batchNormTrainGradCpuConfig = (backendName: string): KernelConfig =
     const [dys, xs, st] = [hostValues(host, dy), hostValues(host, x), hostValues(host, stats)];
     const channels = x.shape[x.shape.length - 1] as number;
     const n = xs.length / channels;
-    const sumDy = channelSums(dys, channels, (i) => dys[i] as number);
-    const sumDyCentered = channelSums(dys, channels, (i, c) => (dys[i] as number) * ((xs[i] as number) - (st[c] as number)));
+    const sumDy = channelSums(dys, channels);
+    const sumDyCentered = channelSums(dys, channels, { values: xs, center: st });
     const sumDyXhat = Float64Array.from(sumDyCentered, (s, c) => s * (st[channels + c] as number));
     const g = gamma.shape[0] === channels ? hostValues(host, gamma) : undefined;
     // dx = scale * (dy - sum dy / n - xhat * sum(dy xhat) / n), per channel an affine function of dy and x.

@@ -19,9 +19,8 @@ export const weightedSumCpuConfig = (backendName: string): KernelConfig => ({
     xs.forEach((x, j) => {
       const values = hostValues(host, x);
       const scale = w[indices[j] as number] as number;
-      const products = new Float32Array(values.length);
-      for (let i = 0; i < values.length; i++) products[i] = (values[i] as number) * scale;
-      for (let i = 0; i < values.length; i++) out[i] = (out[i] as number) + (products[i] as number);
+      // The product rounded to float32 first, then the sum (stored into the Float32Array, so rounded again).
+      for (let i = 0; i < values.length; i++) out[i] = (out[i] as number) + Math.fround((values[i] as number) * scale);
     });
     return host.makeTensorInfo([...first.shape], 'float32', out);
   },
