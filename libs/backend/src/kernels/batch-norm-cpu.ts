@@ -46,11 +46,11 @@ export const batchNormTrainCpuConfig = (backendName: string): KernelConfig => ({
     const unbiased = f((momentum * n) / Math.max(n - 1, 1));
     const updatedMean = Float32Array.from(mean, (m, c) => f(f((rm[c] as number) * f(1 - momentum)) + f(m * momentum)));
     const updatedVar = Float32Array.from(variance, (v, c) => f(f((rv[c] as number) * f(1 - momentum)) + f(v * unbiased)));
-    const stats = new Float32Array(4 * channels);
-    [mean, invStd, updatedMean, updatedVar].forEach((row, r) => stats.set(row, r * channels));
+    const stats = new Float32Array(5 * channels);
+    [mean, invStd, updatedMean, updatedVar, g ?? new Float32Array(channels).fill(1)].forEach((row, r) => stats.set(row, r * channels));
     return [
       host.makeTensorInfo([...x.shape], 'float32', y),
-      host.makeTensorInfo([4, channels], 'float32', stats),
+      host.makeTensorInfo([5, channels], 'float32', stats),
       host.makeTensorInfo([channels], 'float32', updatedMean),
       host.makeTensorInfo([channels], 'float32', updatedVar),
     ];
@@ -62,7 +62,7 @@ export const batchNormTrainGradCpuConfig = (backendName: string): KernelConfig =
   kernelName: BatchNormTrainGrad,
   backendName,
   kernelFunc: ({ inputs, backend }) => {
-    const { dy, x, stats, gamma } = inputs as Record<'dy' | 'x' | 'stats' | 'gamma', TensorInfo>;
+    const { dy, x, stats } = inputs as Record<'dy' | 'x' | 'stats', TensorInfo>;
     const host = backend as unknown as HostBackend;
     const [dys, xs, st] = [hostValues(host, dy), hostValues(host, x), hostValues(host, stats)];
     const channels = x.shape[x.shape.length - 1] as number;
@@ -70,9 +70,8 @@ export const batchNormTrainGradCpuConfig = (backendName: string): KernelConfig =
     const sumDy = channelSums(dys, channels);
     const sumDyCentered = channelSums(dys, channels, { values: xs, center: st });
     const sumDyXhat = Float64Array.from(sumDyCentered, (s, c) => s * (st[channels + c] as number));
-    const g = gamma.shape[0] === channels ? hostValues(host, gamma) : undefined;
     // dx = scale * (dy - sum dy / n - xhat * sum(dy xhat) / n), per channel an affine function of dy and x.
-    const scale = Float64Array.from({ length: channels }, (_, c) => (g === undefined ? 1 : (g[c] as number)) * (st[channels + c] as number));
+    const scale = Float64Array.from({ length: channels }, (_, c) => (st[4 * channels + c] as number) * (st[channels + c] as number));
     const perX = Float64Array.from({ length: channels }, (_, c) => ((st[channels + c] as number) * (sumDyXhat[c] as number)) / n);
     const offset = Float64Array.from({ length: channels }, (_, c) => (sumDy[c] as number) / n - (st[c] as number) * (perX[c] as number));
     const dx = new Float32Array(xs.length);

@@ -13,18 +13,18 @@ const treeSum = (name: string): string => `
 
 /**
  * `BatchNormTrain`'s statistics: one workgroup per channel of `x` viewed as `[rows, channels]` writes column c of the
- * `[4, channels]` output: mean, invStd, the updated running mean and running variance (batch-norm-names.ts). The
+ * `[5, channels]` output: mean, invStd, the updated running mean and running variance, gamma (batch-norm-names.ts). The
  * variance is the mean of squared deviations from the already reduced mean (two passes, no cancellation).
  */
-export const batchNormStatsProgram = (channels: number): WebGPUProgram => ({
-  variableNames: ['x', 'runningMean', 'runningVar'],
-  outputShape: [4, channels],
+export const batchNormStatsProgram = (channels: number, affine: boolean): WebGPUProgram => ({
+  variableNames: affine ? ['x', 'runningMean', 'runningVar', 'gamma'] : ['x', 'runningMean', 'runningVar'],
+  outputShape: [5, channels],
   // Not flat (y is used), so tfjs calls main() and leaves the indexing to this shader.
   dispatchLayout: { x: [0], y: [1] },
   dispatch: [channels, 1, 1],
   workgroupSize: [workgroup, 1, 1],
   uniforms: 'rows : i32, channels : i32, epsilon : f32, momentum : f32, unbiased : f32,',
-  shaderKey: 'approxBatchNormStats',
+  shaderKey: `approxBatchNormStats_${affine}`,
   getUserCode: () => `
   var<workgroup> partial : array<f32, ${workgroup}>;
 
@@ -52,6 +52,7 @@ export const batchNormStatsProgram = (channels: number): WebGPUProgram => ({
       result[uniforms.channels + c] = 1.0 / sqrt(variance + uniforms.epsilon);
       result[2 * uniforms.channels + c] = runningMean[c] * (1.0 - uniforms.momentum) + mean * uniforms.momentum;
       result[3 * uniforms.channels + c] = runningVar[c] * (1.0 - uniforms.momentum) + variance * uniforms.unbiased;
+      result[4 * uniforms.channels + c] = ${affine ? 'gamma[c]' : '1.0'};
     }
   }
 `,
@@ -61,7 +62,7 @@ export const batchNormStatsProgram = (channels: number): WebGPUProgram => ({
 export const batchNormApplyProgram = (shape: readonly number[], affine: boolean): WebGPUProgram => {
   const size = shape.reduce((a, b) => a * b, 1);
   return {
-    variableNames: affine ? ['x', 'stats', 'gamma', 'beta'] : ['x', 'stats'],
+    variableNames: affine ? ['x', 'stats', 'beta'] : ['x', 'stats'],
     outputShape: [size],
     dispatchLayout: { x: [0] },
     dispatch: [Math.ceil(size / elementwise), 1, 1],
@@ -74,7 +75,7 @@ export const batchNormApplyProgram = (shape: readonly number[], affine: boolean)
     if (index < uniforms.size) {
       let c = index % uniforms.channels;
       let normalized = (x[index] - stats[c]) * stats[uniforms.channels + c];
-      result[index] = ${affine ? 'normalized * gamma[c] + beta[c]' : 'normalized'};
+      result[index] = ${affine ? 'normalized * stats[4 * uniforms.channels + c] + beta[c]' : 'normalized'};
     }
   }
 `,
@@ -141,17 +142,17 @@ export const batchNormGradSumsProgram = (channels: number): WebGPUProgram => ({
 });
 
 /** `dx = gamma * invStd * (dy - sum dy / n - xhat * sum(dy xhat) / n)`, one thread per element. */
-export const batchNormGradDxProgram = (shape: readonly number[], affine: boolean): WebGPUProgram => {
+export const batchNormGradDxProgram = (shape: readonly number[]): WebGPUProgram => {
   const size = shape.reduce((a, b) => a * b, 1);
   return {
-    variableNames: affine ? ['dy', 'x', 'stats', 'sums', 'gamma'] : ['dy', 'x', 'stats', 'sums'],
+    variableNames: ['dy', 'x', 'stats', 'sums'],
     outputShape: [size],
     dispatchLayout: { x: [0] },
     dispatch: [Math.ceil(size / elementwise), 1, 1],
     workgroupSize: [elementwise, 1, 1],
     size: true,
     uniforms: 'channels : i32, rows : i32,',
-    shaderKey: `approxBatchNormGradDx_${affine}`,
+    shaderKey: 'approxBatchNormGradDx',
     getUserCode: () => `
   fn main(index : i32) {
     if (index < uniforms.size) {
@@ -159,7 +160,7 @@ export const batchNormGradDxProgram = (shape: readonly number[], affine: boolean
       let invStd = stats[uniforms.channels + c];
       let xhat = (x[index] - stats[c]) * invStd;
       let n = f32(uniforms.rows);
-      let scale = ${affine ? 'gamma[c] * invStd' : 'invStd'};
+      let scale = stats[4 * uniforms.channels + c] * invStd;
       result[index] = scale * (dy[index] - sums[c] / n - xhat * sums[uniforms.channels + c] / n);
     }
   }

@@ -20,15 +20,15 @@ export const batchNormTrainWebgpuConfig: KernelConfig = {
     const gpu = backend as unknown as GpuBackend;
     const channels = channelsOf(x);
     const rows = sizeOf(x) / channels;
-    const stats = gpu.runWebGPUProgram(batchNormStatsProgram(channels), [x, runningMean, runningVar], 'float32', [
+    const affine = gamma.shape[0] === channels;
+    const stats = gpu.runWebGPUProgram(batchNormStatsProgram(channels, affine), affine ? [x, runningMean, runningVar, gamma] : [x, runningMean, runningVar], 'float32', [
       { type: 'int32', data: [rows] },
       { type: 'int32', data: [channels] },
       { type: 'float32', data: [epsilon] },
       { type: 'float32', data: [momentum] },
       { type: 'float32', data: [(momentum * rows) / Math.max(rows - 1, 1)] },
     ]);
-    const affine = gamma.shape[0] === channels;
-    const y = gpu.runWebGPUProgram(batchNormApplyProgram(x.shape, affine), affine ? [x, stats, gamma, beta] : [x, stats], 'float32', [{ type: 'int32', data: [channels] }]);
+    const y = gpu.runWebGPUProgram(batchNormApplyProgram(x.shape, affine), affine ? [x, stats, beta] : [x, stats], 'float32', [{ type: 'int32', data: [channels] }]);
     const mean = gpu.runWebGPUProgram(rowProgram(channels, 2), [stats], 'float32');
     const variance = gpu.runWebGPUProgram(rowProgram(channels, 3), [stats], 'float32');
     return [{ ...y, shape: [...x.shape] }, stats, mean, variance];
@@ -40,7 +40,7 @@ export const batchNormTrainGradWebgpuConfig: KernelConfig = {
   kernelName: BatchNormTrainGrad,
   backendName: 'webgpu',
   kernelFunc: ({ inputs, backend }) => {
-    const { dy, x, stats, gamma } = inputs as Record<'dy' | 'x' | 'stats' | 'gamma', TensorInfo>;
+    const { dy, x, stats } = inputs as Record<'dy' | 'x' | 'stats', TensorInfo>;
     const gpu = backend as unknown as GpuBackend;
     const channels = channelsOf(x);
     const rows = sizeOf(x) / channels;
@@ -48,8 +48,7 @@ export const batchNormTrainGradWebgpuConfig: KernelConfig = {
       { type: 'int32', data: [rows] },
       { type: 'int32', data: [channels] },
     ]);
-    const affine = gamma.shape[0] === channels;
-    const dx = gpu.runWebGPUProgram(batchNormGradDxProgram(x.shape, affine), affine ? [dy, x, stats, sums, gamma] : [dy, x, stats, sums], 'float32', [
+    const dx = gpu.runWebGPUProgram(batchNormGradDxProgram(x.shape), [dy, x, stats, sums], 'float32', [
       { type: 'int32', data: [channels] },
       { type: 'int32', data: [rows] },
     ]);
