@@ -2,11 +2,11 @@
 // images/s: the tiny preset's network (3 cells, C = 4, batch 16) and the paper's search network (8 cells, C = 16,
 // batch 8), fp32 and mul8u_NGR. The counts come from startKernelProfile (libs/backend/src/profile), the same counter
 // as `search --profile`; they do not depend on the batch or the data, the seconds do.
-// Usage: npx tsx bench/lean-step.ts <label> [engine] [networks] [timed steps] [multipliers]
+// Usage: npx tsx bench/lean-step.ts <label> [engine] [networks] [timed steps] [multipliers] [batch]
 //   label: names the output, bench/results/lean-step-<label>.json (e.g. before, after)
 //   engine: cpu (default) or webgpu; networks: tiny,paper (default both); timed steps: default 1 (the paper network
 //   takes about a minute per step on 2 cores), after one untimed warm-up step on the tiny network only;
-//   multipliers: fp32,mul8u_NGR (default both).
+//   multipliers: fp32,mul8u_NGR (default both); batch: overrides both networks' batch.
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -15,13 +15,15 @@ import { loadMultiplierTable } from '@approx-darts/io';
 import { approxDartsSpace, DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { PAPER_SEARCH_PLAN } from '@approx-darts/schedule';
 import * as backend from '@approx-darts/backend';
-import { architectureStep, buildSearchNetwork, createOptimizer, disposeParams, readBatchStats, selectEngine, weightStep, type ApproxBinding } from '@approx-darts/backend';
+import { architectureStep, buildSearchNetwork, createOptimizer, disposeParams, exitWebgpu, readBatchStats, selectEngine, weightStep, type ApproxBinding } from '@approx-darts/backend';
 
 const label = process.argv[2] ?? 'run';
 const engineName = (process.argv[3] ?? 'cpu') as 'cpu' | 'webgpu';
 const networks = (process.argv[4] ?? 'tiny,paper').split(',');
 const timedSteps = Number(process.argv[5] ?? 1);
 const multipliers = (process.argv[6] ?? 'fp32,mul8u_NGR').split(',');
+// Counts do not depend on the batch: a small one keeps a webgpu run on SwiftShader (software Vulkan) short.
+const batchOverride = process.argv[7] === undefined ? undefined : Number(process.argv[7]);
 
 // The profiler landed with this bench; a checkout from before it (run side by side for images/s) times only.
 const profiler = (backend as Record<string, unknown>)['startKernelProfile'] as (() => { stop: () => { kernels: number; dispatches: number | null; uploads: number | null; downloads: number | null; byKernel: Record<string, { count: number; ms: number }> } }) | undefined;
@@ -45,7 +47,7 @@ interface Row {
 }
 
 const measure = async (network: keyof typeof SHAPES, multiplier: string, base: SearchSpace, binding: ApproxBinding | null): Promise<Row> => {
-  const shape = SHAPES[network];
+  const shape = { ...SHAPES[network], ...(batchOverride !== undefined ? { batch: batchOverride } : {}) };
   const space = { ...base, macro: { ...base.macro, cells: shape.cells, channels: shape.channels } };
   const net = buildSearchNetwork(space, { seed: 0, bindingOf: (op) => ('multiplier' in op && op.multiplier !== undefined ? binding : null) });
   const wOpt = createOptimizer(PAPER_SEARCH_PLAN.weights, net.weights);
@@ -126,4 +128,6 @@ await writeFile(
     2,
   )}\n`,
 );
+// Dawn keeps the event loop alive (DESIGN §2): a webgpu run exits explicitly.
+if (engine.name === 'webgpu') exitWebgpu(0);
 process.exit(0);
