@@ -115,11 +115,18 @@ export const factorizedReduce = (ctx: BuildContext, name: string, cin: number, c
   };
 };
 
+/**
+ * tf.avgPool's kernel without the float32 -> float32 Cast tf.avgPool appends (a kernel forward, its gradient's clone
+ * backward): the AvgPool kernel and its registered gradient, nothing else.
+ */
+const avgPool = (x: tf.Tensor4D, k: number, stride: number): tf.Tensor4D =>
+  tf.engine().runKernel('AvgPool', { x } as unknown as tf.NamedTensorMap, { filterSize: k, strides: stride, pad: 'same', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+
 /** k x k max or average pooling ('same'; the average excludes padding), followed by BN in the search network. */
 export const pool = (ctx: BuildContext, name: string, channels: number, kind: 'max' | 'avg', k: number, stride: number): Block => {
   const bn = ctx.poolBn ? batchNorm(ctx.store, `${name}.bn`, channels, { affine: false }) : undefined;
   return (x, mode) => {
-    const y = kind === 'max' ? tf.maxPool(x, k, stride, 'same') : tf.avgPool(x, k, stride, 'same');
+    const y = kind === 'max' ? tf.maxPool(x, k, stride, 'same') : avgPool(x, k, stride);
     return bn ? bn(y, mode) : y;
   };
 };
