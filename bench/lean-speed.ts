@@ -5,7 +5,7 @@
 // e.g.  git worktree add /tmp/before 3e8ba4e && (link node_modules as in /tmp/before) && npx tsx bench/lean-speed.ts /tmp/before
 // Writes bench/results/lean-speed.json.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -38,7 +38,9 @@ for (let round = 0; round < rounds; round++)
       ['after', afterDir, 'bench/lean-step.ts'],
     ] as const) {
       execFileSync('npx', ['tsx', script, `speed-${side}`, 'cpu', network, '1', multiplier], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-      const out = JSON.parse(readFileSync(join(dir, `bench/results/lean-step-speed-${side}.json`), 'utf8')) as { results: { imagesPerSecond: number; kernels: number | null }[] };
+      const file = join(dir, `bench/results/lean-step-speed-${side}.json`);
+      const out = JSON.parse(readFileSync(file, 'utf8')) as { results: { imagesPerSecond: number; kernels: number | null }[] };
+      rmSync(file);
       const r = out.results[0] as { imagesPerSecond: number; kernels: number | null };
       samples.push({ network, multiplier, side, imagesPerSecond: r.imagesPerSecond, kernels: r.kernels });
       console.log(`${network} ${multiplier} ${side}: ${r.imagesPerSecond.toFixed(3)} img/s, ${r.kernels} kernels`);
