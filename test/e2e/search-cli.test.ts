@@ -54,6 +54,27 @@ describe.skipIf(!haveData)('approx-darts search (end to end on the shared subset
     expect(await lastAlphas(dir)).toEqual(await lastAlphas(straightDir));
   });
 
+  it('--profile writes profile.json (kernels per step by name, no GPU counts on cpu) and prints the table', async () => {
+    const dir = await tmp();
+    const r = cli([...tiny, '--epochs', '1', '--profile', '--out', dir]);
+    expect(r.status).toBe(0);
+    const profile = JSON.parse(await readFile(join(dir, 'profile.json'), 'utf8')) as {
+      engine: string;
+      steps: number;
+      perStep: { kernels: number; dispatches: number | null; uploads: number | null; downloads: number | null; seconds: number };
+      byKernel: Record<string, { count: number; ms: number }>;
+    };
+    // 8 images, half for the weights, batch 2: the one (warm-up) epoch runs 2 weight steps.
+    expect(profile).toMatchObject({ engine: 'cpu', steps: 2, perStep: { dispatches: null, uploads: null, downloads: null } });
+    expect(profile.perStep.kernels).toBeGreaterThan(100);
+    const counts = Object.values(profile.byKernel).map((k) => k.count);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeCloseTo(profile.perStep.kernels, 6);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(profile.byKernel['ApproxConv2D']?.count).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/profile: 2 steps on cpu; per step \d+ kernels, - GPU dispatches/);
+    expect(r.stderr).toContain(`profile: ${join(dir, 'profile.json')}`);
+  });
+
   it('refuses bad input with a clear message', async () => {
     const unknown = cli([...tiny, '--multiplier', 'mul8u_NOPE', '--out', await tmp()]);
     expect(unknown.status).toBe(1);

@@ -23,8 +23,18 @@ describe('approx-darts train + eval', () => {
     train = cli([
       'train', '--genotype', 'DARTS_V2', '--data', DATA, '--multiplier', 'fp32',
       '--cells', '3', '--channels', '4', '--epochs', '1', '--batch-size', '32', '--limit', '64', '--test-limit', '64',
-      '--seed', '1', '--out', out,
+      '--seed', '1', '--out', out, '--profile',
     ]);
+  });
+
+  it('--profile writes the kernels per training step to profile.json', () => {
+    const profile = JSON.parse(readFileSync(join(out, 'profile.json'), 'utf8')) as { steps: number; perStep: { kernels: number; dispatches: number | null }; byKernel: Record<string, { count: number }> };
+    // 64 images at batch 32: two training steps; the test pass is not a step.
+    expect(profile.steps).toBe(2);
+    expect(profile.perStep.dispatches).toBeNull();
+    expect(profile.perStep.kernels).toBeGreaterThan(100);
+    expect(profile.byKernel['Conv2D']?.count).toBeGreaterThan(0);
+    expect(train.stderr).toMatch(/profile: 2 steps on cpu/);
   });
 
   it('trains a tiny network and writes metrics, checkpoint and report', () => {

@@ -13,3 +13,4 @@ export * from './engines/device-errors';
 export * from './webgpu';
 export * from './readback';
 export * from './autodiff';
+export * from './profile';

@@ -21,6 +21,7 @@ import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr, withPea
 import { describeDifferences, reconcileResume, type FlagOfField } from '../run-dir/reconcile-config';
 import { hasCheckpoint, inRunDirectory } from '../run-dir/run-directory';
 import { activateEngine } from '../options/engine-option';
+import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
 import { loadSpaceBindings, loadSpaceFile, type SpaceBindings } from '../options/space-option';
 
@@ -46,6 +47,7 @@ const SearchFlags = t.intersection([
     batchSize: PositiveIntFromString,
     limit: PositiveIntFromString,
     resume: t.boolean,
+    profile: t.boolean,
   }),
 ]);
 type SearchFlags = t.TypeOf<typeof SearchFlags>;
@@ -251,9 +253,11 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
         `${limit ?? data.train.count} images, ${plan.epochs} epochs (${plan.warmupEpochs} warm-up), batch ${plan.batchSize}, ${plan.order} order, ` +
         `lr ${peakLr(plan.weights.lr)} / arch-lr ${peakLr(plan.architecture.lr)}, into ${runDir}\n`,
     );
+    const profile = profileOption(flags.profile);
     let result;
     try {
       result = await runSearch({
+        ...(profile.profiler !== undefined ? { profiler: profile.profiler } : {}),
         space,
         plan,
         seed: flags.seed,
@@ -275,6 +279,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
       if (e instanceof SearchResumeError) throw new CliError(e.message);
       throw e;
     }
+    await profile.finish(runDir);
     const plots = await writeCellPlots(runDir, genotypeToDot(result.genotype, space.topology.inputs));
     process.stdout.write(
       `${formatGenotype(result.genotype, space.topology.inputs)}\n` +
@@ -303,7 +308,8 @@ export const register = (program: Command): void => {
     .option('--order <order>', 'architecture gradient: first or second (unrolled) order', 'first')
     .option('--warmup-epochs <n>', 'weights-only epochs before the architecture is searched (default: the preset, scaled with --epochs)')
     .requiredOption('--out <dir>', 'run directory (run-config.json, metrics.jsonl, genotype.json, alphas.svg, checkpoint/)')
-    .option('--resume', 'continue the run in --out from its last checkpoint (with the same flags; --lr, --arch-lr and --grad-clip may change)');
+    .option('--resume', 'continue the run in --out from its last checkpoint (with the same flags; --lr, --arch-lr and --grad-clip may change)')
+    .option(...PROFILE_OPTION);
   for (const [flag, help] of OPTIMIZER_OPTIONS) cmd.option(flag, help);
   cmd.option('--arch-lr <rate>', 'learning rate of the architecture (Adam; default: the preset); may change on --resume').action(runSearchCommand);
 };

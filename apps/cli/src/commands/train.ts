@@ -19,6 +19,7 @@ import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr } from '
 import { reconcileResume, type FlagOfField } from '../run-dir/reconcile-config';
 import { inRunDirectory } from '../run-dir/run-directory';
 import { activateEngine } from '../options/engine-option';
+import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
 import { inferenceEnergy } from '../inference-energy';
 
@@ -45,6 +46,7 @@ const TrainFlags = t.intersection([
     limit: PositiveIntFromString,
     testLimit: PositiveIntFromString,
     resume: t.boolean,
+    profile: t.boolean,
   }),
 ]);
 type TrainFlags = t.TypeOf<typeof TrainFlags>;
@@ -181,7 +183,10 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
     const config = flags.resume === true ? await resumedConfig(runDir, requested, flags) : requested;
     process.stderr.write(`training ${flags.genotype} on ${config.multiplier} (${engine.name} engine), lr ${peakLr(config.plan.optimizer.lr)}, into ${runDir}\n`);
     try {
-      return { config, result: await runTraining({ runDir, config, data, binding, resume: flags.resume === true, hooks: progressHooks() }) };
+      const profile = profileOption(flags.profile);
+      const result = await runTraining({ runDir, config, data, binding, resume: flags.resume === true, hooks: progressHooks(), ...(profile.profiler !== undefined ? { profiler: profile.profiler } : {}) });
+      await profile.finish(runDir);
+      return { config, result };
     } catch (e) {
       if (e instanceof NonFiniteLossError) {
         const lr = peakLr(config.plan.optimizer.lr);
@@ -223,7 +228,8 @@ export const register = (program: Command): void => {
     .option('--no-auxiliary', 'train without the auxiliary head')
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoint/, report.md)')
     .option('--resume', 'continue the run in --out from its last checkpoint (with the same flags; --lr and --grad-clip may change)')
-    .option('--warmup-epochs <n>', 'ramp the learning rate linearly from 0 over the first n epochs');
+    .option('--warmup-epochs <n>', 'ramp the learning rate linearly from 0 over the first n epochs')
+    .option(...PROFILE_OPTION);
   for (const [flag, help] of OPTIMIZER_OPTIONS) cmd.option(flag, help);
   cmd.action(runTrain);
 };

@@ -1,6 +1,6 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { dequantizeAccumulations, filterCodeSums, geometryFor, type ConvKind } from '@approx-darts/approx-conv';
-import { affineFor, codeOf, quantizeInto, quantizeWeights, rangeOf } from '@approx-darts/quantization';
+import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
+import { affineFor, codeOf, dequantizeValue, quantizeInto, quantizeWeights, rangeOf, type AffineParams } from '@approx-darts/quantization';
 import { accumulateParallel } from './parallel-accumulate';
 import type { ApproxConvAttrs } from './kernel-names';
 import { tableById } from './table-registry';
@@ -10,9 +10,32 @@ interface HostBackend {
   makeTensorInfo: (shape: number[], dtype: 'float32', values: Float32Array) => TensorInfo;
 }
 
+/** Each code's value under per-channel params (channel = flat index % channels). */
+const decode = (codes: Uint8Array, params: readonly AffineParams[]): Float32Array => {
+  const tables = params.map((p) => Float32Array.from({ length: 256 }, (_, q) => dequantizeValue(p, q)));
+  const out = new Float32Array(codes.length);
+  for (let i = 0, c = 0; i < codes.length; i++, c = c + 1 === tables.length ? 0 : c + 1) out[i] = (tables[c] as Float32Array)[codes[i] as number] as number;
+  return out;
+};
+
+/** The fake-quantized input, padded with the fake-quantized 0.0 (padding is 0.0 before quantization, DESIGN §3). */
+const paddedFakeQuantized = (g: ConvGeometry, xCodes: Uint8Array, xParams: AffineParams): { readonly shape: number[]; readonly values: Float32Array } => {
+  const after = paddingAfter(g);
+  const [h, w, c] = [g.inHeight + g.padTop + after.bottom, g.inWidth + g.padLeft + after.right, g.inChannels];
+  const values = new Float32Array(g.batch * h * w * c).fill(dequantizeValue(xParams, codeOf(xParams)));
+  const decoded = decode(xCodes, [xParams]);
+  for (let n = 0; n < g.batch; n++)
+    for (let y = 0; y < g.inHeight; y++) {
+      const from = ((n * g.inHeight + y) * g.inWidth) * c;
+      values.set(decoded.subarray(from, from + g.inWidth * c), ((n * h + y + g.padTop) * w + g.padLeft) * c);
+    }
+  return { shape: [g.batch, h, w, c], values };
+};
+
 /**
  * The approximate convolution on host memory (DESIGN §3): quantize, accumulate table products, dequantize. The kernel
- * function of the `cpu` engine, and the host fallback of engines without a native implementation.
+ * function of the `cpu` engine, and the host fallback of engines without a native implementation. Also returns the
+ * straight-through gradient's operands, decoded from the codes it computed (kernel-names.ts).
  */
 export const hostApproxConv =
   (kind: ConvKind): KernelFunc =>
@@ -30,5 +53,10 @@ export const hostApproxConv =
     const padCode = codeOf(xParams);
     const { accumulations, windowSums } = accumulateParallel(g, xCodes, w.codes, padCode, tableById(a.tableId).products);
     const out = dequantizeAccumulations(g, accumulations, windowSums, filterCodeSums(g, w.codes), xParams, w.params);
-    return host.makeTensorInfo([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32', out);
+    const xq = paddedFakeQuantized(g, xCodes, xParams);
+    return [
+      host.makeTensorInfo([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32', out),
+      host.makeTensorInfo(xq.shape, 'float32', xq.values),
+      host.makeTensorInfo([...filter.shape], 'float32', decode(w.codes, w.params)),
+    ];
   };

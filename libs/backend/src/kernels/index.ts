@@ -4,3 +4,7 @@ export * from './table-registry';
 export * from './fast-accumulate';
 export * from './gpujs-accumulate';
 export * from './register';
+export * from './batch-norm-names';
+export * from './weighted-sum-names';
+export * from './sgd-step-names';
+export * from './relu-backward-names';

@@ -12,6 +12,14 @@ export const approxKernelNames: readonly ApproxKernelName[] = [ApproxConv2D, App
  */
 export type ApproxConvInputName = 'x' | 'filter' | 'range';
 
+/**
+ * Outputs, in order: `y`, the approximate convolution; `xq`, the input fake-quantized (each element decoded from its
+ * code) and padded to the geometry's explicit padding with the fake-quantized 0.0; `wq`, the filter fake-quantized
+ * (per tensor or per output channel). The last two are the operands of the straight-through gradient
+ * (approx-conv-grad.ts), saved from the forward pass so the backward pass does not quantize again.
+ */
+export const approxConvOutputs = ['y', 'xq', 'wq'] as const;
+
 /** Attributes are plain data (kernel attrs cannot hold a table): the table travels by id through the registry. */
 export const ApproxConvAttrs = t.readonly(
   t.type({

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormTrain } from '../ops/batch-norm-train';
 import type { Block } from './block';
 import { constantInit, param, type ParamStore } from './params';
 
@@ -21,21 +22,15 @@ export const batchNorm = (store: ParamStore, name: string, channels: number, o: 
   const runningMean = param(store, `${name}.running_mean`, [channels], constantInit(0), 'state');
   const runningVar = param(store, `${name}.running_var`, [channels], constantInit(1), 'state');
   return (x, mode) => {
-    let mean: tf.Tensor;
-    let variance: tf.Tensor;
     if (mode === 'train') {
-      const m = tf.moments(x, [0, 1, 2]);
-      mean = m.mean;
-      variance = m.variance;
-      const n = x.size / channels;
+      // One fused kernel (ops/batch-norm-train.ts) instead of moments, normalization and running updates op by op.
+      const out = batchNormTrain(x, { mean: runningMean, variance: runningVar }, gamma && beta ? { gamma, beta } : undefined, { epsilon, momentum });
       // Variables keep their own reference to the assigned data, so the update survives the caller's tidy.
-      runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum)));
-      runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(variance, (momentum * n) / Math.max(n - 1, 1))));
-    } else {
-      mean = runningMean;
-      variance = runningVar;
+      runningMean.assign(out.runningMean);
+      runningVar.assign(out.runningVar);
+      return out.y as tf.Tensor4D;
     }
-    const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
+    const normalized = tf.mul(tf.sub(x, runningMean), tf.rsqrt(tf.add(runningVar, epsilon)));
     return (gamma && beta ? tf.add(tf.mul(normalized, gamma), beta) : normalized) as tf.Tensor4D;
   };
 };

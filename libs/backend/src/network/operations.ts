@@ -8,7 +8,24 @@ import { param, uniformFanIn } from './params';
 
 // Every block below follows DESIGN §4 (DARTS operations) in NHWC with TF 'same' padding.
 
-const relu = (x: tf.Tensor4D): tf.Tensor4D => tf.relu(x);
+// Every op of a DARTS edge but the pools and skip starts with ReLU of the edge's input, and a cell's output is
+// preprocessed (ReLU first) by the next two cells: one ReLU per input tensor serves them all, so its kernel, its
+// gradient kernel and the tape's saved copy run once instead of up to four times. A ReLU is reused only under the
+// gradient tape it was recorded on (engine internals: the active tape and the nesting depth), so every gradient still
+// reaches the input.
+interface TapeState {
+  readonly state: { readonly activeTape: unknown; readonly gradientDepth: number };
+}
+const relus = new WeakMap<tf.Tensor, { readonly r: tf.Tensor4D; readonly tape: unknown; readonly depth: number }>();
+
+const relu = (x: tf.Tensor4D): tf.Tensor4D => {
+  const { activeTape, gradientDepth } = (tf.engine() as unknown as TapeState).state;
+  const seen = relus.get(x);
+  if (seen !== undefined && !seen.r.isDisposed && seen.tape === activeTape && seen.depth === gradientDepth) return seen.r;
+  const r = tf.relu(x);
+  relus.set(x, { r, tape: activeTape, depth: gradientDepth });
+  return r;
+};
 
 /** Exact k x k convolution weights [k,k,cin,cout], PyTorch default init. */
 const convWeight = (ctx: BuildContext, name: string, k: number, cin: number, cout: number): tf.Variable =>
@@ -98,11 +115,18 @@ export const factorizedReduce = (ctx: BuildContext, name: string, cin: number, c
   };
 };
 
+/**
+ * tf.avgPool's kernel without the float32 -> float32 Cast tf.avgPool appends (a kernel forward, its gradient's clone
+ * backward): the AvgPool kernel and its registered gradient, nothing else.
+ */
+const avgPool = (x: tf.Tensor4D, k: number, stride: number): tf.Tensor4D =>
+  tf.engine().runKernel('AvgPool', { x } as unknown as tf.NamedTensorMap, { filterSize: k, strides: stride, pad: 'same', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+
 /** k x k max or average pooling ('same'; the average excludes padding), followed by BN in the search network. */
 export const pool = (ctx: BuildContext, name: string, channels: number, kind: 'max' | 'avg', k: number, stride: number): Block => {
   const bn = ctx.poolBn ? batchNorm(ctx.store, `${name}.bn`, channels, { affine: false }) : undefined;
   return (x, mode) => {
-    const y = kind === 'max' ? tf.maxPool(x, k, stride, 'same') : tf.avgPool(x, k, stride, 'same');
+    const y = kind === 'max' ? tf.maxPool(x, k, stride, 'same') : avgPool(x, k, stride);
     return bn ? bn(y, mode) : y;
   };
 };

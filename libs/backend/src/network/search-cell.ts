@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { concatOf, edgesOf, type OpSet, type Topology } from '@approx-darts/search-space';
 import type { BuildContext, Mode } from './block';
+import { weightedSum } from '../ops/weighted-sum';
 import { mixedOp } from './mixed-op';
 import { factorizedReduce, reluConvBn } from './operations';
 
@@ -35,9 +36,17 @@ export const searchCell = (ctx: BuildContext, name: string, s: SearchCellShape):
   return (s0, s1, weights, mode) => {
     const states: tf.Tensor4D[] = [pre0(s0, mode), pre1(s1, mode)];
     for (const to of concat) {
-      const incoming = edges.filter((e) => e.to === to);
-      const terms = incoming.map((e) => e.op(states[e.from] as tf.Tensor4D, tf.reshape(tf.slice(weights, [e.index, 0], [1, -1]), [-1]) as tf.Tensor1D, mode));
-      states.push(tf.addN(terms) as tf.Tensor4D);
+      // Every candidate of every incoming edge, weighted by its entry of the [edges, ops] softmax, in one kernel.
+      const candidates = edges.filter((e) => e.to === to).flatMap((e) => e.op(states[e.from] as tf.Tensor4D, mode).map((c) => ({ y: c.y, at: e.index * s.ops.length + c.index })));
+      const [first] = candidates;
+      if (first === undefined) throw new Error(`${name}: node ${to} has no candidate operation (every op of its edges is 'none')`);
+      states.push(
+        weightedSum(
+          weights,
+          candidates.map((c) => c.y),
+          candidates.map((c) => c.at),
+        ),
+      );
     }
     return tf.concat(
       concat.map((i) => states[i] as tf.Tensor4D),

@@ -54,7 +54,9 @@ const run = (op: string, kind: ConvKind, x: tf.Tensor4D, filter: tf.Tensor4D, o:
   return tf.tidy(() => {
     const range = o.inputRange ?? tf.tensor1d([], 'float32');
     const inputs = { x, filter, range } as unknown as tf.NamedTensorMap;
-    return tf.engine().runKernel(kind === 'conv2d' ? ApproxConv2D : ApproxDepthwiseConv2D, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    // Outputs y and the straight-through gradient's saved operands (kernel-names.ts); only y leaves this tidy.
+    const [y] = tf.engine().runKernel(kind === 'conv2d' ? ApproxConv2D : ApproxDepthwiseConv2D, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D[];
+    return y as tf.Tensor4D;
   });
 };
 

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from '@approx-darts/schedule';
 import type { Optimizer } from './optimizer';
 import { createSlots, restoreSlots, snapshotSlots } from './slots';
+import { SgdStep, type SgdStepAttrs } from '../kernels/sgd-step-names';
+import { registerApproxKernels } from '../kernels/register';
 
 type SgdConfig = Extract<OptimizerConfig, { kind: 'sgd' }>;
 
@@ -15,18 +17,18 @@ export const createSgd = (config: SgdConfig, variables: readonly tf.Variable[]):
   const buffers = momentum !== 0 ? createSlots('momentum', variables) : undefined;
   return {
     step: (grads, lr) => {
+      const present = variables.filter((v) => grads[v.name] !== undefined);
+      if (present.length === 0) return;
+      // One SgdStep kernel for every variable (kernels/sgd-step-names.ts), bit for bit the op-by-op update.
+      registerApproxKernels();
+      const attrs: SgdStepAttrs = { count: present.length, lr, momentum, weightDecay, nesterov };
+      const inputs = [...present, ...present.map((v) => grads[v.name] as tf.Tensor), ...(buffers === undefined ? [] : present.map((v) => buffers.get(v.name)))];
       tf.tidy(() => {
-        for (const v of variables) {
-          const g = grads[v.name];
-          if (g === undefined) continue;
-          let d: tf.Tensor = weightDecay !== 0 ? tf.add(g, tf.mul(v, weightDecay)) : g;
-          if (buffers !== undefined) {
-            const buf = buffers.get(v.name);
-            buf.assign(tf.add(tf.mul(buf, momentum), d));
-            d = nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
-          }
-          v.assign(tf.sub(v, tf.mul(d, lr)));
-        }
+        const out = tf.engine().runKernel(SgdStep, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        present.forEach((v, i) => {
+          v.assign(out[i] as tf.Tensor);
+          if (buffers !== undefined) buffers.get(v.name).assign(out[present.length + i] as tf.Tensor);
+        });
       });
     },
     state: () => (buffers !== undefined ? snapshotSlots(buffers) : {}),

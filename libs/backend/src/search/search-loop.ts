@@ -10,6 +10,7 @@ import { buildSearchNetwork, disposeParams, type SearchNetwork } from '../networ
 import type { ApproxBinding } from '../ops';
 import { createOptimizer, type Optimizer } from '../optim';
 import { alphaEvolutionSvg } from './alpha-plot';
+import type { StepProfiler } from '../profile';
 import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
 import { readScalars } from '../readback';
 import { SearchDivergedError, SearchSetupError } from './errors';
@@ -51,6 +52,8 @@ export interface SearchOptions {
   readonly onEpochStart?: (e: { readonly epoch: number; readonly epochs: number; readonly images: number; readonly warmup: boolean }) => void;
   readonly onStep?: (e: StepEvent) => void;
   readonly onEpoch?: (r: EpochRecord) => void;
+  /** Counts the kernels of every bi-level step (`search --profile`). */
+  readonly profiler?: StepProfiler;
 }
 
 export interface SearchResult {
@@ -194,26 +197,29 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
           const weightBatch = wb.value;
           const archBatch = ab?.value;
           try {
-            let trainPending: PendingStats | undefined;
-            let validPending: PendingStats | undefined;
-            for (const which of plan.stepOrder) {
-              if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, plan.weights, lrW);
-              else if (archBatch !== undefined) {
-                const unrolled: UnrolledContext | undefined =
-                  plan.order === 'second'
-                    ? {
-                        trainBatch: labelled(weightBatch),
-                        lr: lrW,
-                        momentum: plan.weights.kind === 'sgd' ? plan.weights.momentum : 0,
-                        weightDecay: plan.weights.weightDecay,
-                        momentumOf: momentumOf(optimizers.weights),
-                      }
-                    : undefined;
-                validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
+            const bilevelStep = async () => {
+              let trainPending: PendingStats | undefined;
+              let validPending: PendingStats | undefined;
+              for (const which of plan.stepOrder) {
+                if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, plan.weights, lrW);
+                else if (archBatch !== undefined) {
+                  const unrolled: UnrolledContext | undefined =
+                    plan.order === 'second'
+                      ? {
+                          trainBatch: labelled(weightBatch),
+                          lr: lrW,
+                          momentum: plan.weights.kind === 'sgd' ? plan.weights.momentum : 0,
+                          weightDecay: plan.weights.weightDecay,
+                          momentumOf: momentumOf(optimizers.weights),
+                        }
+                      : undefined;
+                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
+                }
               }
-            }
-            // The step's one read, once both halves are queued.
-            const [trainStats, validStats] = await readBatchStats([trainPending, validPending]);
+              // The step's one read, once both halves are queued.
+              return readBatchStats([trainPending, validPending]);
+            };
+            const [trainStats, validStats] = await (o.profiler === undefined ? bilevelStep() : o.profiler.around(bilevelStep));
             for (const [what, s] of [['training', trainStats], ['architecture', validStats]] as const)
               if (s !== undefined && !Number.isFinite(s.loss))
                 throw new SearchDivergedError(

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '@approx-darts/cifar10';
 import type { EvalNetwork } from '../eval-network/eval-network';
+import type { StepProfiler } from '../profile';
 import { clipByGlobalNorm, globalNormSquared } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
 import { readScalars } from '../readback/read-scalars';
@@ -38,6 +39,8 @@ export interface TrainStepOptions {
   readonly random: () => number;
   readonly auxiliaryWeight: number;
   readonly gradClip: number | undefined;
+  /** Counts the kernels of every training step (`train --profile`). */
+  readonly profiler?: StepProfiler;
 }
 
 const sums = () => ({ images: 0, loss: 0, correct: 0 });
@@ -66,20 +69,24 @@ export const trainEpoch = async (
   let maxGradNorm = 0;
   let index = 0;
   for await (const batch of batches) {
-    const y = batch.y as tf.Tensor2D;
-    const n = batch.x.shape[0];
-    const side: { correct?: tf.Scalar } = {};
-    const { value, grads } = variableGradsReleasing(() => {
-      const out = network.forward(batch.x, 'train', { probability: o.dropPath, random: o.random });
-      side.correct = tf.keep(correctCount(out.logits, y));
-      const main = crossEntropy(out.logits, y);
-      return out.auxLogits === undefined || o.auxiliaryWeight === 0 ? main : tf.add(main, tf.mul(crossEntropy(out.auxLogits, y), o.auxiliaryWeight));
-    }, network.weights);
-    const clipped = o.gradClip === undefined ? undefined : clipByGlobalNorm(grads, o.gradClip);
-    const normSquared = clipped?.normSquared ?? globalNormSquared(Object.values(grads));
-    optimizer.step(clipped?.grads ?? grads, o.lr);
-    tf.dispose([batch.x, batch.y, ...Object.values(grads), ...Object.values(clipped?.grads ?? {})]);
-    const [loss = Number.NaN, correct = 0, squared = Number.NaN] = await readScalars([value, side.correct ?? tf.scalar(0), normSquared]);
+    const trainStep = async () => {
+      const y = batch.y as tf.Tensor2D;
+      const n = batch.x.shape[0];
+      const side: { correct?: tf.Scalar } = {};
+      const { value, grads } = variableGradsReleasing(() => {
+        const out = network.forward(batch.x, 'train', { probability: o.dropPath, random: o.random });
+        side.correct = tf.keep(correctCount(out.logits, y));
+        const main = crossEntropy(out.logits, y);
+        return out.auxLogits === undefined || o.auxiliaryWeight === 0 ? main : tf.add(main, tf.mul(crossEntropy(out.auxLogits, y), o.auxiliaryWeight));
+      }, network.weights);
+      const clipped = o.gradClip === undefined ? undefined : clipByGlobalNorm(grads, o.gradClip);
+      const normSquared = clipped?.normSquared ?? globalNormSquared(Object.values(grads));
+      optimizer.step(clipped?.grads ?? grads, o.lr);
+      tf.dispose([batch.x, batch.y, ...Object.values(grads), ...Object.values(clipped?.grads ?? {})]);
+      return { n, values: await readScalars([value, side.correct ?? tf.scalar(0), normSquared]) };
+    };
+    const { n, values } = await (o.profiler === undefined ? trainStep() : o.profiler.around(trainStep));
+    const [loss = Number.NaN, correct = 0, squared = Number.NaN] = values;
     const norm = Math.sqrt(squared);
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
       throw new NonFiniteLossError(`the loss became ${Number.isFinite(loss) ? `finite but the gradient norm is ${norm}` : loss} at epoch ${o.epoch + 1}, batch ${index + 1}`, o.epoch, index);

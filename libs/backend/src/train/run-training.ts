@@ -12,6 +12,7 @@ import { dropPathAt } from '../eval-network/drop-path';
 import type { ApproxBinding } from '../ops/conv';
 import { disposeParams, restoreParams, snapshotParams } from '../network/params';
 import { createOptimizer, type Optimizer } from '../optim/optimizer';
+import type { StepProfiler } from '../profile';
 import { evaluateNetwork, trainEpoch, type PassProgress } from './epoch';
 import { EpochMetrics, TrainCheckpointMeta, TrainRunConfig } from './train-config';
 
@@ -39,6 +40,8 @@ export interface TrainRunOptions {
   readonly binding: ApproxBinding | null;
   readonly resume: boolean;
   readonly hooks?: TrainHooks;
+  /** Counts the kernels of every training step (`train --profile`). */
+  readonly profiler?: StepProfiler;
 }
 
 export interface TrainRunResult {
@@ -195,7 +198,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
         network,
         optimizer,
         epochBatches({ records: data.train, ...(trainIndices ? { indices: trainIndices } : {}), batchSize: plan.batchSize, rng: dataRng, shuffle: true, augmentation, labels: 'one-hot' }),
-        { epoch, lr, dropPath, random: dropRng.nextFloat, auxiliaryWeight: plan.auxiliaryWeight, gradClip },
+        { epoch, lr, dropPath, random: dropRng.nextFloat, auxiliaryWeight: plan.auxiliaryWeight, gradClip, ...(o.profiler !== undefined ? { profiler: o.profiler } : {}) },
         (p, n) => o.hooks?.onBatch?.('train', p, n),
       );
       o.hooks?.onPhaseStart?.('test', testImages);

@@ -7,11 +7,14 @@ import { gpuRange } from './gpu-range';
 import { lutConvProgram, lutConvUniforms, type LutLayout } from './lut-conv-program';
 import { lutTensor } from './lut-tensors';
 import { quantizeProgram } from './quantize-program';
+import { fakeQuantizeProgram } from './fake-quantize-program';
+import { paddedDecodeProgram, paddedDecodeUniforms, paddedShape } from './padded-decode-program';
 
 /**
  * The approximate convolution on the webgpu engine (DESIGN §3), every step a WGSL program so the data never leaves
  * the GPU: ranges (min/max reductions, unless a recorded `range` input is given) -> int32 codes -> table
- * accumulation fused with the dequantization. The forward of both kernels; the gradient is the shared STE one.
+ * accumulation fused with the dequantization, then the gradient's operands decoded from the same codes. The forward of
+ * both kernels; the gradient is the shared STE one.
  */
 export const webgpuApproxConv =
   (kind: ConvKind, layout: LutLayout): KernelFunc =>
@@ -32,6 +35,9 @@ export const webgpuApproxConv =
     const lut = lutTensor(gpu, tableById(a.tableId).products);
     const program = lutConvProgram(g, { layout, output: 'dequantize', mode: a.quantization });
     const out = gpu.runWebGPUProgram(program, [xCodes, wCodes, lut, xRange, wRange], 'float32', lutConvUniforms(g, 'dequantize'));
+    // The straight-through gradient's operands (kernel-names.ts): decoded from the codes above, no second quantization.
+    const xq = gpu.runWebGPUProgram(paddedDecodeProgram(g, a.quantization), [xCodes, xRange], 'float32', paddedDecodeUniforms(g));
+    const wq = gpu.runWebGPUProgram(fakeQuantizeProgram(filter.shape, a.quantization), [filter, wRange], 'float32');
     for (const t of temporaries) gpu.disposeData(t.dataId);
-    return out;
+    return [out, { ...xq, shape: paddedShape(g) }, { ...wq, shape: [...filter.shape] }];
   };

@@ -1,0 +1,2 @@
+export * from './kernel-profile';
+export * from './step-profiler';
