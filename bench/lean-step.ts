@@ -128,6 +128,6 @@ await writeFile(
     2,
   )}\n`,
 );
-// Dawn keeps the event loop alive (DESIGN §2): a webgpu run exits explicitly.
+// Dawn keeps the event loop alive (libs/backend/src/engines/webgpu-setup.ts): a webgpu run exits explicitly.
 if (engine.name === 'webgpu') exitWebgpu(0);
 process.exit(0);

@@ -105,7 +105,7 @@ export const runCustomSpaceExample = async (o: { readonly outDir: string; readon
       throw new Error(e.message);
     }),
   );
-  // The energy model scales the 8-bit multiplication by the multiplier's power (mul8u_NGR: 0.276 mW, DESIGN §5).
+  // The energy model scales the 8-bit multiplication by the multiplier's power (mul8u_NGR: 0.276 mW, libs/multipliers/src/paper.ts).
   const energy = networkEnergy(plan, paperPowerMw(multiplier) ?? null);
   log(`trained ${trained.parameters} parameters: test accuracy ${(100 * testAccuracy).toFixed(1)}%, ${(energy.energyPj / 1e6).toFixed(3)} uJ per inference`);
   return { space, genotype: search.genotype, searchParameters, trainedParameters: trained.parameters, testAccuracy, energyUj: energy.energyPj / 1e6 };
@@ -115,6 +115,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const outDir = process.argv[2] ?? (await mkdtemp(join(tmpdir(), 'custom-space-')));
   await runCustomSpaceExample({ outDir });
   process.stdout.write(`runs in ${outDir}\n`);
-  // Engines such as Dawn keep the event loop alive (DESIGN §2).
+  // Engines such as Dawn keep the event loop alive (libs/backend/src/engines/webgpu-setup.ts).
   process.exit(0);
 }

@@ -279,7 +279,7 @@ int main(int argc, char** argv) {
     if (tables.empty()) throw std::runtime_error("no .bin tables in " + tablesDir);
     if (correctness(tables) != 0 || fusedCorrectness(tables) != 0) return 1;
 
-    // DARTS shapes (DESIGN §4): search C=16, batch 512 (cells at 32x32/16x16/8x8 with 16/32/64 channels);
+    // DARTS shapes (docs/DARTS.md): search C=16, batch 512 (cells at 32x32/16x16/8x8 with 16/32/64 channels);
     // evaluation C=32, batch 256; sep_conv = depthwise kxk + pointwise 1x1, dil_conv = depthwise dilation 2.
     std::vector<Shape> shapes = {
         {"search dw3x3 C16 32x32 b512", Kind::Depthwise, geometry(512, 32, 16, 16, 3, 1, 1, 1)},

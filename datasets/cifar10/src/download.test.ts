@@ -119,7 +119,7 @@ describe('download, resume, verify, extract (loopback server)', () => {
     ).rejects.toThrow(`${server.url}: HTTP 404`);
   });
 
-  it('knows the official archive checksum (DESIGN §6)', () => {
+  it('knows the official archive checksum', () => {
     expect(OFFICIAL_ARCHIVE.md5).toBe('c32a1d4ab5d03f1284b67883e8d87530');
   });
 });

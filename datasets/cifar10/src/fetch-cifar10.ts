@@ -5,7 +5,7 @@ import { extractTarGz } from './extract';
 import { BATCHES_DIR, locateDataset, type DatasetLayout } from './layout';
 import { writeManifest } from './manifest';
 
-/** The official binary archive (DESIGN §6). */
+/** The official binary archive. */
 export const OFFICIAL_ARCHIVE = {
   url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
   file: 'cifar-10-binary.tar.gz',

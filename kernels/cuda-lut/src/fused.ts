@@ -4,7 +4,7 @@ import type { NativeQuant } from './native';
 import { checkGeometry, checkLength, checkTable } from './validate';
 import { type KernelVariant, native, nativeGeometry, nativeVariant, requireAddon } from './variant';
 
-/** How the fused kernels quantize (DESIGN §3); ranges absent = taken from the operands on the GPU. */
+/** How the fused kernels quantize (libs/quantization/SPEC.md); ranges absent = taken from the operands on the GPU. */
 export interface QuantOptions {
   readonly quantization?: 'asymmetric' | 'symmetric';
   readonly perChannelWeights?: boolean;

@@ -3,7 +3,7 @@ import { referenceAccumulate, type AccumulateFn } from './accumulate';
 import { dequantizeAccumulations, filterCodeSums, referenceWindowSums, type WindowSumsFn } from './dequantize';
 import type { ConvGeometry } from './geometry';
 
-/** How operands are quantized (DESIGN §3). */
+/** How operands are quantized (libs/quantization/SPEC.md). */
 export interface QuantizationOptions {
   readonly mode: QuantMode;
   readonly perChannelWeights: boolean;

@@ -110,7 +110,7 @@ export const paddingAfter = (g: ConvGeometry): { readonly bottom: number; readon
 });
 
 /**
- * Terms in one output's window, padded positions included (the K of DESIGN §3's dequantization).
+ * Terms in one output's window, padded positions included (the K of libs/quantization/SPEC.md's dequantization).
  * @example windowSize(geometryFor('depthwise', [1, 5, 5, 4], [3, 3, 4, 1], { strides: 1, dilations: 1, pad: 'same' })) // 9
  */
 export const windowSize = (g: ConvGeometry): number => g.filterHeight * g.filterWidth * (g.kind === 'conv2d' ? g.inChannels : 1);

@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 
 /**
  * Energy per arithmetic operation in picojoules. Defaults: Horowitz, "Computing's energy problem", ISSCC 2014,
- * 45 nm, as cited by the paper (DESIGN §5).
+ * 45 nm, as cited by the paper (libs/energy/ENERGY.md).
  */
 export const OperationCosts = t.readonly(
   t.type({ fp32Mult: t.number, fp32Add: t.number, int32Mult: t.number, int32Add: t.number, int8Mult: t.number, int8Add: t.number }),
@@ -21,7 +21,7 @@ export const EnergyModel = t.readonly(
 );
 export type EnergyModel = t.TypeOf<typeof EnergyModel>;
 
-/** The default model: Horowitz costs, mul8u_1JFF at 0.391 mW as the exact reference, 32-bit integer accumulation (DESIGN §3). */
+/** The default model: Horowitz costs, mul8u_1JFF at 0.391 mW as the exact reference, 32-bit integer accumulation (libs/energy/ENERGY.md). */
 export const DEFAULT_ENERGY_MODEL: EnergyModel = { costs: HOROWITZ_45NM, exactPowerMw: 0.391, accumulator: 'int32' };
 
 /**

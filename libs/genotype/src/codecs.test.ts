@@ -20,7 +20,7 @@ import {
   type GenotypeCell,
 } from './index';
 
-// Written out by hand from the DARTS repository's genotypes.py layout (DESIGN §4 gives the facts).
+// Written out by hand from the DARTS repository's genotypes.py layout (docs/DARTS.md gives the facts).
 const V2_PYTHON = `DARTS_V2 = Genotype(
     normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1),
             ('skip_connect', 0), ('skip_connect', 0), ('dil_conv_3x3', 2)],
@@ -38,7 +38,7 @@ describe('fixtures', () => {
     expect(builtinGenotype('NASNet')).toEqual(O.none);
   });
 
-  it('DARTS_V2 normal node 5 is skip_connect(0) + dil_conv_3x3(2) (DESIGN §4)', () => {
+  it('DARTS_V2 normal node 5 is skip_connect(0) + dil_conv_3x3(2) (docs/DARTS.md)', () => {
     expect(DARTS_V2.normal.nodes[3]).toEqual([
       { op: 'skip_connect', input: 0 },
       { op: 'dil_conv_3x3', input: 2 },

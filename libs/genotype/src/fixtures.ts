@@ -9,7 +9,7 @@ const edges = (flat: readonly (readonly [string, number])[]): readonly (readonly
 
 const CONCAT = [2, 3, 4, 5];
 
-/** Original DARTS, first order (Liu et al., 2018), as published (DESIGN §4). */
+/** Original DARTS, first order (Liu et al., 2018), as published (docs/DARTS.md). */
 export const DARTS_V1: Genotype = {
   normal: {
     nodes: edges([
@@ -27,7 +27,7 @@ export const DARTS_V1: Genotype = {
   },
 };
 
-/** Original DARTS, second order (Liu et al., 2018), as published (DESIGN §4). */
+/** Original DARTS, second order (Liu et al., 2018), as published (docs/DARTS.md). */
 export const DARTS_V2: Genotype = {
   normal: {
     nodes: edges([

@@ -62,7 +62,7 @@ const depthwisePointwise = (
 };
 
 /**
- * The layers of one operation applied to `input` with the given stride (DESIGN §4), on the op's multiplier.
+ * The layers of one operation applied to `input` with the given stride (docs/DARTS.md), on the op's multiplier.
  * `none` and the identity skip do no arithmetic and give no layers; a stride-2 skip is a FactorizedReduce.
  * @example operationBlock('e', { kind: 'sep_conv', name: 'sep_conv_3x3', kernel: 3 }, [16, 32, 32], 1, { affine: true, bnAfterPool: false }).layers.length === 6
  */

@@ -80,7 +80,7 @@ const auxiliaryHead = (input: Shape, classes: number): readonly Layer[] => {
 };
 
 /**
- * Every layer of the evaluation network of a genotype (DESIGN §4): stem 3x3 conv + BN, the cells with their
+ * Every layer of the evaluation network of a genotype (docs/DARTS.md): stem 3x3 conv + BN, the cells with their
  * preprocessing, the auxiliary head after the 2/3 reduction (when asked), global average pooling, classifier.
  * @example pipe(evalNetworkPlan(DARTS_V2, { channels: 36, cells: 20 }), E.map((p) => p.layers.length > 0))
  */

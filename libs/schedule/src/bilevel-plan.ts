@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import { OptimizerConfig } from './optimizer';
 
 /**
- * A bi-level search plan (DESIGN §4): epochs, weights-only warm-up epochs, the split of the training set into
+ * A bi-level search plan (docs/DARTS.md): epochs, weights-only warm-up epochs, the split of the training set into
  * weight and architecture halves, the per-batch step order, first or second order, batch size and both optimizers.
  */
 export const BiLevelPlan = t.readonly(
@@ -21,7 +21,7 @@ export const BiLevelPlan = t.readonly(
 );
 export type BiLevelPlan = t.TypeOf<typeof BiLevelPlan>;
 
-/** Training plan of the evaluation network (DESIGN §4). */
+/** Training plan of the evaluation network (docs/DARTS.md). */
 export const TrainPlan = t.readonly(
   t.type({
     epochs: t.number,

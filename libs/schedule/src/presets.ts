@@ -2,7 +2,7 @@ import * as O from 'fp-ts/Option';
 import type { BiLevelPlan, TrainPlan } from './bilevel-plan';
 
 /**
- * The paper's search (DESIGN §4): 50 epochs, 50/50 split, 15 weights-only warm-up epochs, SGD 0.1 cosine to 0,
+ * The paper's search (docs/DARTS.md): 50 epochs, 50/50 split, 15 weights-only warm-up epochs, SGD 0.1 cosine to 0,
  * batch 512; architecture by Adam 1e-4; first order.
  */
 export const PAPER_SEARCH_PLAN: BiLevelPlan = {

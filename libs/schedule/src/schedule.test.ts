@@ -81,7 +81,7 @@ describe('presets', () => {
     for (const p of [PAPER_TRAIN_PLAN, DARTS_TRAIN_PLAN]) expect(decodeTrainPlan(p)).toEqual(E.right(p));
   });
 
-  it('hold the paper and DARTS numbers (DESIGN §4)', () => {
+  it('hold the paper and DARTS numbers (docs/DARTS.md)', () => {
     expect(PAPER_SEARCH_PLAN).toMatchObject({ epochs: 50, warmupEpochs: 15, weightFraction: 0.5, batchSize: 512, order: 'first' });
     expect(PAPER_SEARCH_PLAN.weights).toMatchObject({ kind: 'sgd', lr: { kind: 'cosine', lr: 0.1, floor: 0 }, momentum: 0.9, weightDecay: 3e-4 });
     expect(PAPER_SEARCH_PLAN.architecture).toMatchObject({ kind: 'adam', lr: { kind: 'constant', lr: 1e-4 }, beta1: 0.5, beta2: 0.999, weightDecay: 1e-3 });

@@ -3,7 +3,7 @@ import { isFp32 } from '@approx-darts/multipliers';
 import { loadMultiplierTable, type LutOptions } from '@approx-darts/io';
 import type { ApproxBinding } from '@approx-darts/backend';
 
-/** How an approximate convolution quantizes (DESIGN §3); the default is asymmetric per-tensor, as TFApprox. */
+/** How an approximate convolution quantizes (libs/quantization/SPEC.md); the default is asymmetric per-tensor, as TFApprox. */
 export type Quantization = ApproxBinding['quantization'];
 
 /** The run's multiplier choice: a table name or path, `null` (or 'fp32') for exact float, absent for "as bound". */

@@ -85,7 +85,7 @@ export const bindMultiplier = (
 export const unbindMultipliers = (space: SearchSpace): SearchSpace => mapOpSets((ops) => ops.map(exactOp))(space);
 
 /**
- * The ApproxDARTS space: the DARTS ops with every sep/dil convolution bound to `multiplier` (DESIGN §4).
+ * The ApproxDARTS space: the DARTS ops with every sep/dil convolution bound to `multiplier` (docs/DARTS.md).
  * @example approxDartsSpace('mul8u_NGR').normal.filter((o) => multiplierOf(o) === 'mul8u_NGR').length === 4
  */
 export const approxDartsSpace = (multiplier: string): SearchSpace => bindMultiplier(multiplier)(DARTS_SPACE);

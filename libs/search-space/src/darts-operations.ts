@@ -2,7 +2,7 @@ import type { Operation } from './operation';
 import type { PrimitiveName } from './primitives';
 
 /**
- * The original DARTS operations as data, keyed by primitive name (DESIGN §4).
+ * The original DARTS operations as data, keyed by primitive name (docs/DARTS.md).
  * @example DARTS_OPERATIONS.dil_conv_5x5.kind === 'dil_conv'
  */
 export const DARTS_OPERATIONS: { readonly [K in PrimitiveName]: Operation } = {

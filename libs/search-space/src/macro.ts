@@ -15,7 +15,7 @@ export type Macro = t.TypeOf<typeof Macro>;
 /** The DARTS search network: 8 cells, C = 16, stem 3C, 10 classes. */
 export const DARTS_SEARCH_MACRO: Macro = { cells: 8, channels: 16, stemMultiplier: 3, classes: 10 };
 
-/** The paper's evaluation network: 20 cells, C = 32 (DESIGN §4). */
+/** The paper's evaluation network: 20 cells, C = 32 (docs/DARTS.md). */
 export const PAPER_EVAL_MACRO: Macro = { cells: 20, channels: 32, stemMultiplier: 3, classes: 10 };
 
 /** The original DARTS evaluation network: 20 cells, C = 36. */

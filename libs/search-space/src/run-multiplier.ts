@@ -12,7 +12,7 @@ export const bindsAnyMultiplier = (sets: CellOpSets): boolean => CELL_TYPES.some
  * - `undefined`: as bound (each bound op on its own table, the others exact);
  * - `null` (fp32): every op exact;
  * - a table name: every bound op on that table (the sets' approximation pattern kept, the table swapped); sets that
- *   bind nothing get it on every approximable op, which is ApproxDARTS on the DARTS space (DESIGN §4).
+ *   bind nothing get it on every approximable op, which is ApproxDARTS on the DARTS space (docs/DARTS.md).
  * Undefined means exact arithmetic.
  * @example runMultiplierOf(DARTS_SPACE, 'mul8u_NGR')(sepConv(3)) === 'mul8u_NGR' && runMultiplierOf(DARTS_SPACE, 'mul8u_NGR')(DARTS_OPERATIONS.skip_connect) === undefined
  */

@@ -41,7 +41,7 @@ export const opSetIssues = (cell: CellType, ops: OpSet): readonly Issue[] => {
 };
 
 const topologyIssues = (topology: Topology): readonly Issue[] => [
-  // Every network builder feeds a cell the outputs of the two cells before it (DESIGN §4).
+  // Every network builder feeds a cell the outputs of the two cells before it (docs/DARTS.md).
   ...(topology.inputs === 2 ? [] : [issue(['topology', 'inputs'], `must be 2 (a cell reads the outputs of the two cells before it), got ${topology.inputs}`)]),
   ...(isPositiveInt(topology.nodes) ? [] : [issue(['topology', 'nodes'], `must be a positive integer, got ${topology.nodes}`)]),
   ...(!isPositiveInt(topology.edgesPerNode)

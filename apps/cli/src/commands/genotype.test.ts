@@ -10,7 +10,7 @@ const run = (...args: string[]) => {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
-// DARTS_V2 in the flat DARTS form, written out from DESIGN §4 (not produced by the code under test).
+// DARTS_V2 in the flat DARTS form, written out from docs/DARTS.md (not produced by the code under test).
 const V2_FLAT = {
   normal: [['sep_conv_3x3', 0], ['sep_conv_3x3', 1], ['sep_conv_3x3', 0], ['sep_conv_3x3', 1], ['sep_conv_3x3', 1], ['skip_connect', 0], ['skip_connect', 0], ['dil_conv_3x3', 2]],
   normal_concat: [2, 3, 4, 5],

@@ -1,5 +1,5 @@
 // Range reduction: min and max of a tensor (or of each column of the [K][outC] weight matrix), the
-// batch range of DESIGN §3 when no recorded range is given. NaN is ignored.
+// batch range of libs/quantization/SPEC.md when no recorded range is given. NaN is ignored.
 #include "check.h"
 #include "launch.h"
 #include "quantize.cuh"

@@ -34,7 +34,7 @@ export interface EvalOutput {
   readonly auxLogits?: tf.Tensor2D;
 }
 
-/** The network trained from a genotype (DESIGN §4 "Evaluation network"). */
+/** The network trained from a genotype (docs/DARTS.md "Evaluation network"). */
 export interface EvalNetwork {
   readonly store: ParamStore;
   readonly options: EvalNetworkOptions;

@@ -5,9 +5,9 @@ import { validConvVjp } from '../ops/exact-conv';
 import { ApproxConv2D, ApproxDepthwiseConv2D, type ApproxConvAttrs } from './kernel-names';
 
 /**
- * Straight-through estimator (DESIGN §3): the gradient of the exact convolution evaluated at the fake-quantized
+ * Straight-through estimator (libs/quantization/SPEC.md): the gradient of the exact convolution evaluated at the fake-quantized
  * operands, i.e. of the float function the forward pass computes with the exact table (padding reads the
- * fake-quantized 0.0, since DESIGN §3 pads before quantizing). The forward kernel returned those operands, padded input
+ * fake-quantized 0.0, since libs/quantization/SPEC.md pads before quantizing). The forward kernel returned those operands, padded input
  * and filter (kernel-names.ts), so this is the exact convolution's vector-Jacobian product and a slice. The quantizers
  * pass gradients through unchanged; a recorded range gets none.
  */

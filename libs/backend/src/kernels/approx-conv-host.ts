@@ -18,7 +18,7 @@ const decode = (codes: Uint8Array, params: readonly AffineParams[]): Float32Arra
   return out;
 };
 
-/** The fake-quantized input, padded with the fake-quantized 0.0 (padding is 0.0 before quantization, DESIGN §3). */
+/** The fake-quantized input, padded with the fake-quantized 0.0 (padding is 0.0 before quantization, libs/quantization/SPEC.md). */
 const paddedFakeQuantized = (g: ConvGeometry, xCodes: Uint8Array, xParams: AffineParams): { readonly shape: number[]; readonly values: Float32Array } => {
   const after = paddingAfter(g);
   const [h, w, c] = [g.inHeight + g.padTop + after.bottom, g.inWidth + g.padLeft + after.right, g.inChannels];
@@ -33,7 +33,7 @@ const paddedFakeQuantized = (g: ConvGeometry, xCodes: Uint8Array, xParams: Affin
 };
 
 /**
- * The approximate convolution on host memory (DESIGN §3): quantize, accumulate table products, dequantize. The kernel
+ * The approximate convolution on host memory (libs/quantization/SPEC.md): quantize, accumulate table products, dequantize. The kernel
  * function of the `cpu` engine, and the host fallback of engines without a native implementation. Also returns the
  * straight-through gradient's operands, decoded from the codes it computed (kernel-names.ts).
  */

@@ -1,7 +1,7 @@
 import { GPU, type IKernelFunctionThis } from 'gpu.js';
 import { channelMultiplier, type AccumulateFn, type ConvGeometry } from '@approx-darts/approx-conv';
 
-// gpu.js is the independent reference (DESIGN §2): written from the definition with none of the fast path's tricks
+// gpu.js is the independent reference (docs/ARCHITECTURE.md): written from the definition with none of the fast path's tricks
 // (no padded copy, bounds tested per tap). A GPU computes in float32, exact only below 2^24, while a sum can reach
 // K * 65025; so the kernel sums the low and the high byte of each product separately (each at most K * 255) and the
 // host recombines them in integers. (gpu.js parses the kernel's source: it must name `this.constants.*` in full.)

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 
-// The two custom kernels, declared once (DESIGN §2): every engine implements these names with these inputs and attrs.
+// The two custom kernels, declared once (docs/ARCHITECTURE.md): every engine implements these names with these inputs and attrs.
 export const ApproxConv2D = 'ApproxConv2D';
 export const ApproxDepthwiseConv2D = 'ApproxDepthwiseConv2D';
 export type ApproxKernelName = typeof ApproxConv2D | typeof ApproxDepthwiseConv2D;

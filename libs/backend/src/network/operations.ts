@@ -6,7 +6,7 @@ import { conv2d, depthwiseConv2d, type ApproxBinding, type ConvOptions } from '.
 import { inputRange } from './input-range';
 import { param, uniformFanIn } from './params';
 
-// Every block below follows DESIGN §4 (DARTS operations) in NHWC with TF 'same' padding.
+// Every block below follows docs/DARTS.md (DARTS operations) in NHWC with TF 'same' padding.
 
 // Every op of a DARTS edge but the pools and skip starts with ReLU of the edge's input, and a cell's output is
 // preprocessed (ReLU first) by the next two cells: one ReLU per input tensor serves them all, so its kernel, its
@@ -96,7 +96,7 @@ export const sepConv = (ctx: BuildContext, name: string, cin: number, cout: numb
 
 /**
  * ReLU, two 1x1 stride-2 convs (the second on the input shifted by one pixel) concatenated, BN: halves the
- * resolution without discarding the odd pixels. Exact arithmetic (DESIGN §4).
+ * resolution without discarding the odd pixels. Exact arithmetic (docs/DARTS.md).
  */
 export const factorizedReduce = (ctx: BuildContext, name: string, cin: number, cout: number): Block => {
   if (cout % 2 !== 0) throw new Error(`FactorizedReduce needs an even channel count, got ${cout}`);

@@ -32,7 +32,7 @@ export interface SearchNetworkOptions {
 }
 
 /**
- * Builds the search network of DESIGN §4: stem 3x3 conv (stemMultiplier * C) + BN, `cells` search cells with
+ * Builds the search network of docs/DARTS.md: stem 3x3 conv (stemMultiplier * C) + BN, `cells` search cells with
  * reductions at 1/3 and 2/3 of the depth doubling C, global average pooling and a linear classifier.
  * BN inside cells is not affine and pools are followed by BN; alphas start at 1e-3 * randn as in DARTS.
  * @example buildSearchNetwork(DARTS_SPACE, { seed: 0 }).forward(tf.zeros([2, 32, 32, 3]), 'train').shape // [2, 10]

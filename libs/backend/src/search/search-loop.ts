@@ -127,7 +127,7 @@ const momentumOf =
   };
 
 /**
- * Interprets a BiLevelPlan over a search space (DESIGN §4): the training records are split (stratified,
+ * Interprets a BiLevelPlan over a search space (docs/DARTS.md): the training records are split (stratified,
  * seeded) into a weight part and an architecture part; warm-up epochs train weights only; then every step
  * is an architecture step on an architecture batch (first or second order) and a weight step on a weight
  * batch, in the plan's step order. After each epoch it appends the epoch's record to metrics.jsonl, rewrites

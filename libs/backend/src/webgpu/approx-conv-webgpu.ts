@@ -11,7 +11,7 @@ import { fakeQuantizeProgram } from './fake-quantize-program';
 import { paddedDecodeProgram, paddedDecodeUniforms, paddedShape } from './padded-decode-program';
 
 /**
- * The approximate convolution on the webgpu engine (DESIGN §3), every step a WGSL program so the data never leaves
+ * The approximate convolution on the webgpu engine (libs/quantization/SPEC.md), every step a WGSL program so the data never leaves
  * the GPU: ranges (min/max reductions, unless a recorded `range` input is given) -> int32 codes -> table
  * accumulation fused with the dequantization, then the gradient's operands decoded from the same codes. The forward of
  * both kernels; the gradient is the shared STE one.

@@ -16,7 +16,7 @@ export type ConvWindow = Pick<
  * columns of the next `lutTile` weights into workgroup memory before the threads gather from them.
  */
 export type LutLayout = 'packed' | 'workgroup';
-/** `accumulate`: int32 sums of table products (the AccumulateFn contract); `dequantize`: float output (DESIGN §3). */
+/** `accumulate`: int32 sums of table products (the AccumulateFn contract); `dequantize`: float output (libs/quantization/SPEC.md). */
 export type LutOutput = 'accumulate' | 'dequantize';
 
 export interface LutConvSpec {
@@ -32,7 +32,7 @@ export const lutTile = 8;
 export const lutWorkgroup = 64;
 
 // Activation code of term k (k runs over the window the way referenceAccumulate sums it; the order does not
-// matter for an integer sum). Positions outside the image read padCode (DESIGN §3: padding before quantization).
+// matter for an integer sum). Positions outside the image read padCode (libs/quantization/SPEC.md: padding before quantization).
 const termCodeWgsl = (kind: ConvWindow['kind']): string => `
   fn termCode(k : i32, b : i32, oy : i32, ox : i32, oc : i32, padCode : i32) -> i32 {
     let inH = uniforms.xCodesShape.y;
