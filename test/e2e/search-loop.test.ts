@@ -17,6 +17,7 @@ import {
   disposeParams,
   runSearch,
   SearchDivergedError,
+  unrolledArchitectureGradients,
   weightStep,
   type SearchOptions,
 } from '@approx-darts/backend';
@@ -100,6 +101,48 @@ describe('bi-level search loop', () => {
     }
     wOpt.dispose();
     aOpt.dispose();
+    tf.dispose([batch.x, batch.y]);
+    disposeParams(net.store);
+  });
+
+  it("the second-order step unrolls with the weight optimizer's own momentum buffers", async () => {
+    const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
+    const net = buildSearchNetwork(tinySpace, { seed: 4 });
+    const wOpt = createOptimizer(DARTS_SEARCH_PLAN.weights, net.weights);
+    const batch = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 4) as tf.Tensor4D, y: tf.tensor1d([1, 7], 'int32') };
+    // Two weight steps leave non-zero momentum buffers (SGD, momentum 0.9).
+    for (let i = 0; i < 2; i++) await readBatchStats([weightStep(net, batch, wOpt, DARTS_SEARCH_PLAN.weights, 0.025)]);
+    const state = wOpt.state();
+    for (const v of net.weights) {
+      const live = wOpt.momentum(v);
+      expect(live, v.name).toBeDefined();
+      expect(await live?.data()).toEqual(await state[`momentum/${v.name}`]?.data());
+    }
+    tf.dispose(Object.values(state));
+    const largest = await Promise.all(net.weights.map(async (v) => Math.max(...Array.from(await (wOpt.momentum(v) as tf.Tensor).data(), Math.abs))));
+    expect(Math.max(...largest)).toBeGreaterThan(0);
+    const alphaGrads = async (momentumOf: (v: tf.Variable) => tf.Tensor | undefined, momentum: number): Promise<Float32Array> => {
+      const { grads, stats } = unrolledArchitectureGradients(net, batch, { trainBatch: batch, lr: 0.025, momentum, weightDecay: 3e-4, momentumOf });
+      // One cell is a reduction cell: both alpha matrices, so the check does not hinge on which one has gradients.
+      const out = Float32Array.from([...(await (grads[net.alphas.normal.name] as tf.Tensor).data()), ...(await (grads[net.alphas.reduce.name] as tf.Tensor).data())]);
+      tf.dispose([...Object.values(grads), stats.loss, stats.correct]);
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    const withBuffers = await alphaGrads((v) => wOpt.momentum(v), 0.9);
+    // Reading the live buffers copies nothing and leaves nothing behind.
+    expect(tf.memory().numTensors).toBe(before);
+    const zeroBuffers = await alphaGrads((v) => tf.zerosLike(v), 0.9);
+    const noBuffers = await alphaGrads(() => undefined, 0.9);
+    const noMomentum = await alphaGrads((v) => wOpt.momentum(v), 0);
+    // Zero buffers are no buffers, and momentum 0 ignores them: the buffers enter only as momentum * buffer.
+    expect(zeroBuffers).toEqual(noBuffers);
+    expect(noMomentum).toEqual(noBuffers);
+    // With the real buffers the unrolled weights move, so the architecture gradient changes.
+    expect(withBuffers.some((g) => g !== 0)).toBe(true);
+    expect(withBuffers).not.toEqual(noBuffers);
+    expect(await alphaGrads((v) => wOpt.momentum(v), 0.9)).toEqual(withBuffers);
+    wOpt.dispose();
     tf.dispose([batch.x, batch.y]);
     disposeParams(net.store);
   });

@@ -39,6 +39,8 @@ export const createAdam = (config: AdamConfig, variables: readonly tf.Variable[]
       });
     },
     state: () => ({ ...snapshotSlots(first), ...snapshotSlots(second), [ADAM_STEP]: tf.scalar(t, 'int32') }),
+    // Adam's first moment is not SGD's momentum: the unrolled step (search/bilevel-step.ts) restates SGD.
+    momentum: () => undefined,
     restore: async (state) => {
       restoreSlots(first, state);
       restoreSlots(second, state);

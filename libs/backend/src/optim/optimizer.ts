@@ -15,6 +15,11 @@ export interface Optimizer {
   step(grads: tf.NamedTensorMap, lr: number): void;
   state(): Record<string, tf.Tensor>;
   restore(state: Record<string, tf.Tensor>): Promise<void>;
+  /**
+   * The live momentum buffer of a variable (SGD with momentum), read by the unrolled architecture step without a
+   * copy; undefined where the optimizer keeps none (Adam, momentum 0). The optimizer owns it: never dispose it.
+   */
+  momentum(v: tf.Variable): tf.Tensor | undefined;
   /** Frees the slot tensors. */
   dispose(): void;
 }

@@ -32,6 +32,7 @@ export const createSgd = (config: SgdConfig, variables: readonly tf.Variable[]):
       });
     },
     state: () => (buffers !== undefined ? snapshotSlots(buffers) : {}),
+    momentum: (v) => buffers?.get(v.name),
     restore: async (state) => {
       if (buffers !== undefined) restoreSlots(buffers, state);
     },

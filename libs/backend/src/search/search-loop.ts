@@ -116,16 +116,6 @@ export const evaluateSearchNetwork = async (net: SearchNetwork, records: Records
   return { loss: images > 0 ? loss / images : NaN, accuracy: images > 0 ? correct / images : NaN, images };
 };
 
-const momentumOf =
-  (optimizer: Optimizer) =>
-  (v: tf.Variable): tf.Tensor | undefined => {
-    const state = optimizer.state();
-    const key = `momentum/${v.name}`;
-    const buf = state[key];
-    for (const [k, t] of Object.entries(state)) if (k !== key) t.dispose();
-    return buf;
-  };
-
 /**
  * Interprets a BiLevelPlan over a search space (docs/DARTS.md): the training records are split (stratified,
  * seeded) into a weight part and an architecture part; warm-up epochs train weights only; then every step
@@ -210,7 +200,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
                           lr: lrW,
                           momentum: plan.weights.kind === 'sgd' ? plan.weights.momentum : 0,
                           weightDecay: plan.weights.weightDecay,
-                          momentumOf: momentumOf(optimizers.weights),
+                          momentumOf: (v) => optimizers.weights.momentum(v),
                         }
                       : undefined;
                   validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
