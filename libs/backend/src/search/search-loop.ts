@@ -8,7 +8,7 @@ import type { Operation, SearchSpace } from '@approx-darts/search-space';
 import { appendJsonl, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic } from '@approx-darts/run-store';
 import { buildSearchNetwork, disposeParams, type SearchNetwork } from '../network';
 import type { ApproxBinding } from '../ops';
-import { createOptimizer, type Optimizer } from '../optim';
+import { createOptimizer } from '../optim';
 import { alphaEvolutionSvg } from './alpha-plot';
 import type { StepProfiler } from '../profile';
 import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
