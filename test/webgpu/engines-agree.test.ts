@@ -59,9 +59,10 @@ describe.skipIf(engine === undefined)('search on webgpu agrees with search on cp
     // float32 summation order (the fp32 case above: loss gaps 4e-5). Quantization amplifies that: once an update has
     // moved a weight by ~1e-7 relative, a value that close to a code threshold rounds to the neighbouring code on one
     // engine only, and a per-tensor range that moves shifts every code of its tensor. Measured at this size (cpu vs
-    // webgpu, SwiftShader): train loss 3.1e-4 / 1.3e-3, valid 1.5e-4 / 2.1e-3, alphas 0 / 4.1e-5 for epochs 1 / 2;
-    // for scale, the same search with fp32 instead of mul8u_NGR differs from it by 2.0e-3 / 5.4e-3 (train) on cpu. The
-    // bounds leave about 5x (losses) and 25x (alphas) of room for drift, and sit far below what one wrong kernel did:
+    // webgpu, SwiftShader): train loss 2.7e-5 / 9.7e-4, valid 4.8e-5 / 2.4e-3, alphas 0 / 2.7e-5 for epochs 1 / 2
+    // (3.1e-4 / 1.3e-3, 1.5e-4 / 2.1e-3, 0 / 4.1e-5 before the fused kernels changed float summation orders); for
+    // scale, the same search with fp32 instead of mul8u_NGR differs from it by 2.0e-3 / 5.4e-3 (train) on cpu. The
+    // bounds leave about 4x (losses) and 25x (alphas) of room for drift, and sit far below what one wrong kernel did:
     // before libs/backend/src/webgpu/avg-pool-grad-webgpu.ts, webgpu's fp32 network gradients were 7.6 % off (median).
     const [cpu, gpu] = [await search('cpu', 'mul8u_NGR'), await search('webgpu', 'mul8u_NGR')];
     expect(cpu).toHaveLength(2);
