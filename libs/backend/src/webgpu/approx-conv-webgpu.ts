@@ -6,15 +6,16 @@ import type { GpuBackend } from './gpu-backend';
 import { gpuRange } from './gpu-range';
 import { lutConvProgram, lutConvUniforms, type LutLayout } from './lut-conv-program';
 import { lutTensor } from './lut-tensors';
-import { quantizeProgram } from './quantize-program';
 import { fakeQuantizeProgram } from './fake-quantize-program';
 import { paddedDecodeProgram, paddedDecodeUniforms, paddedShape } from './padded-decode-program';
 
 /**
  * The approximate convolution on the webgpu engine (libs/quantization/SPEC.md), every step a WGSL program so the data never leaves
- * the GPU: ranges (min/max reductions, unless a recorded `range` input is given) -> int32 codes -> table
- * accumulation fused with the dequantization, then the gradient's operands decoded from the same codes. The forward of
- * both kernels; the gradient is the shared STE one.
+ * the GPU: ranges (min/max reductions, unless a recorded `range` input is given), then one program that quantizes
+ * the operands as it reads them, accumulates table products and dequantizes, then the gradient's operands decoded
+ * from the same codes. Codes are never stored: each is a pure function of its value and range, so recomputing one is
+ * bit for bit the same, and two dispatches per convolution fewer matter more than the arithmetic (bench/lean-step.ts).
+ * The forward of both kernels; the gradient is the shared STE one.
  */
 export const webgpuApproxConv =
   (kind: ConvKind, layout: LutLayout): KernelFunc =>
@@ -30,13 +31,11 @@ export const webgpuApproxConv =
     const xRange = range.shape[0] === 2 ? { ...range, shape: [1, 2] } : keep(gpuRange(gpu, x, 1));
     const wChannels = a.perChannel ? g.outChannels : 1;
     const wRange = keep(gpuRange(gpu, filter, wChannels));
-    const xCodes = keep({ ...gpu.runWebGPUProgram(quantizeProgram(x.shape, a.quantization), [x, xRange], 'int32'), shape: x.shape });
-    const wCodes = keep({ ...gpu.runWebGPUProgram(quantizeProgram(filter.shape, a.quantization), [filter, wRange], 'int32'), shape: filter.shape });
     const lut = lutTensor(gpu, tableById(a.tableId).products);
     const program = lutConvProgram(g, { layout, output: 'dequantize', mode: a.quantization });
-    const out = gpu.runWebGPUProgram(program, [xCodes, wCodes, lut, xRange, wRange], 'float32', lutConvUniforms(g, 'dequantize'));
-    // The straight-through gradient's operands (kernel-names.ts): decoded from the codes above, no second quantization.
-    const xq = gpu.runWebGPUProgram(paddedDecodeProgram(g, a.quantization), [xCodes, xRange], 'float32', paddedDecodeUniforms(g));
+    const out = gpu.runWebGPUProgram(program, [x, filter, lut, xRange, wRange], 'float32', lutConvUniforms(g, 'dequantize'));
+    // The straight-through gradient's operands (kernel-names.ts): the same codes decoded, no second range or pass.
+    const xq = gpu.runWebGPUProgram(paddedDecodeProgram(g, a.quantization), [x, xRange], 'float32', paddedDecodeUniforms(g));
     const wq = gpu.runWebGPUProgram(fakeQuantizeProgram(filter.shape, a.quantization), [filter, wRange], 'float32');
     for (const t of temporaries) gpu.disposeData(t.dataId);
     return [out, { ...xq, shape: paddedShape(g) }, { ...wq, shape: [...filter.shape] }];

@@ -33,17 +33,29 @@ export const lutWorkgroup = 64;
 
 // Activation code of term k (k runs over the window the way referenceAccumulate sums it; the order does not
 // matter for an integer sum). Positions outside the image read padCode (libs/quantization/SPEC.md: padding before quantization).
-const termCodeWgsl = (kind: ConvWindow['kind']): string => `
+// `accumulate` reads codes; `dequantize` reads the float operands and quantizes each read with the same WGSL
+// quantizer (quantize-wgsl.ts), so no separate code pass is dispatched: codes are a pure function of value and range.
+const termCodeWgsl = (kind: ConvWindow['kind'], output: LutOutput): string => `
+  ${
+    output === 'accumulate'
+      ? `fn activationCodeAt(i : i32) -> i32 { return x[i]; }
+  fn weightCodeAt(i : i32) -> i32 { return w[i]; }`
+      : `var<private> px : vec2<f32>;
+  var<private> pw : vec2<f32>;
+  fn activationCodeAt(i : i32) -> i32 { return quantizeCode(x[i], px); }
+  fn weightCodeAt(i : i32) -> i32 { return quantizeCode(w[i], pw); }`
+  }
+
   fn termCode(k : i32, b : i32, oy : i32, ox : i32, oc : i32, padCode : i32) -> i32 {
-    let inH = uniforms.xCodesShape.y;
-    let inW = uniforms.xCodesShape.z;
-    let inC = uniforms.xCodesShape.w;
-    let fw = uniforms.wCodesShape.y;
+    let inH = uniforms.xShape.y;
+    let inW = uniforms.xShape.z;
+    let inC = uniforms.xShape.w;
+    let fw = uniforms.wShape.y;
     ${
       kind === 'conv2d'
         ? `let c = k % inC;
     let rs = k / inC;`
-        : `let c = oc / uniforms.wCodesShape.w;
+        : `let c = oc / uniforms.wShape.w;
     let rs = k;`
     }
     let r = rs / fw;
@@ -51,16 +63,16 @@ const termCodeWgsl = (kind: ConvWindow['kind']): string => `
     let iy = oy * uniforms.strides.x + r * uniforms.dilations.x - uniforms.pads.x;
     let ix = ox * uniforms.strides.y + s * uniforms.dilations.y - uniforms.pads.y;
     if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) { return padCode; }
-    return xCodes[((b * inH + iy) * inW + ix) * inC + c];
+    return activationCodeAt(((b * inH + iy) * inW + ix) * inC + c);
   }
 
   fn termCount() -> i32 {
-    return uniforms.wCodesShape.x * uniforms.wCodesShape.y${kind === 'conv2d' ? ' * uniforms.xCodesShape.w' : ''};
+    return uniforms.wShape.x * uniforms.wShape.y${kind === 'conv2d' ? ' * uniforms.xShape.w' : ''};
   }
 
   // HWIO conv2d and [fh, fw, inC, mult] depthwise filters both put term k of output channel oc at k * outC + oc.
   fn weightCode(k : i32, oc : i32) -> i32 {
-    return wCodes[k * uniforms.outShape.w + oc];
+    return weightCodeAt(k * uniforms.outShape.w + oc);
   }
 `;
 
@@ -68,6 +80,7 @@ const outputWgsl = (spec: LutConvSpec): string =>
   spec.output === 'accumulate'
     ? `
   fn activationPadCode() -> i32 { return uniforms.padCode; }
+  fn setRanges(oc : i32) {}
   fn writeOut(index : i32, oc : i32, acc : i32, sumX : i32, sumW : i32, terms : i32) {
     result[index] = acc;
   }
@@ -75,12 +88,15 @@ const outputWgsl = (spec: LutConvSpec): string =>
     : `
   ${affineWgsl(spec.mode)}
   ${dequantizeWgsl}
-  fn activationPadCode() -> i32 { return quantizeCode(0.0, affineOf(xRange[0], xRange[1])); }
+  fn activationPadCode() -> i32 { return quantizeCode(0.0, px); }
+  // The affine maps of the activation and of output channel oc's weights, read once per invocation.
+  fn setRanges(oc : i32) {
+    px = affineOf(xRange[0], xRange[1]);
+    let cw = min(oc, uniforms.wRangeShape.x - 1);
+    pw = affineOf(wRange[cw * 2], wRange[cw * 2 + 1]);
+  }
   // SPEC.md step 7 of @approx-darts/quantization (x ~ sx qx + mx, w ~ sw qw + mw), bit for bit.
   fn writeOut(index : i32, oc : i32, acc : i32, sumX : i32, sumW : i32, terms : i32) {
-    let px = affineOf(xRange[0], xRange[1]);
-    let cw = min(oc, uniforms.wRangeShape.x - 1);
-    let pw = affineOf(wRange[cw * 2], wRange[cw * 2 + 1]);
     result[index] = dequantizeSum(px, pw, acc, sumX, sumW, terms);
   }
 `;
@@ -90,6 +106,7 @@ const packedMain = `
     if (index < uniforms.size) {
       let coords = getCoordsFromIndex(index);
       let oc = coords.w;
+      setRanges(oc);
       let padCode = activationPadCode();
       let terms = termCount();
       var acc = 0;
@@ -120,6 +137,7 @@ const workgroupMain = `
     let b = p / plane;
     let oy = (p - b * plane) / uniforms.outShape.z;
     let ox = p - b * plane - oy * uniforms.outShape.z;
+    setRanges(oc);
     let padCode = activationPadCode();
     let terms = termCount();
     var acc = 0;
@@ -149,9 +167,10 @@ const workgroupMain = `
 `;
 
 /**
- * The WGSL LUT convolution for the tfjs webgpu backend. Inputs, in order: `xCodes` (int32 NHWC codes),
- * `wCodes` (int32 filter codes, HWIO or [fh, fw, inC, mult]), `lut` (int32[32768], `packLut`), and for
- * `dequantize` also `xRange` ([1, 2] min/max) and `wRange` ([1 or outC, 2]). Output NHWC, int32 or float32.
+ * The WGSL LUT convolution for the tfjs webgpu backend. Inputs, in order: `x` (NHWC) and `w` (HWIO, or
+ * [fh, fw, inC, mult]) — int32 codes for `accumulate`, float32 operands for `dequantize`, which quantizes them under
+ * `xRange` ([1, 2] min/max) and `wRange` ([1 or outC, 2]), its last inputs — and `lut` (int32[32768], `packLut`).
+ * Output NHWC, int32 or float32.
  * @example lutConvProgram(geometry, { layout: 'packed', output: 'accumulate', mode: 'asymmetric' })
  */
 export const lutConvProgram = (g: ConvWindow, spec: LutConvSpec): WebGPUProgram => {
@@ -159,7 +178,7 @@ export const lutConvProgram = (g: ConvWindow, spec: LutConvSpec): WebGPUProgram 
   const pixels = g.batch * g.outHeight * g.outWidth;
   const flat = spec.layout === 'packed';
   return {
-    variableNames: spec.output === 'accumulate' ? ['xCodes', 'wCodes', 'lut'] : ['xCodes', 'wCodes', 'lut', 'xRange', 'wRange'],
+    variableNames: spec.output === 'accumulate' ? ['x', 'w', 'lut'] : ['x', 'w', 'lut', 'xRange', 'wRange'],
     outputShape,
     dispatchLayout: flat ? { x: [0, 1, 2, 3] } : { x: [0, 1, 2], y: [3] },
     dispatch: flat ? [Math.ceil((pixels * g.outChannels) / lutWorkgroup), 1, 1] : [Math.ceil(pixels / lutWorkgroup), g.outChannels, 1],
@@ -167,7 +186,7 @@ export const lutConvProgram = (g: ConvWindow, spec: LutConvSpec): WebGPUProgram 
     size: flat,
     uniforms: `strides : vec2<i32>, dilations : vec2<i32>, pads : vec2<i32>, ${spec.output === 'accumulate' ? 'padCode : i32,' : opaqueZeroDeclaration}`,
     shaderKey: `approxLutConv_${g.kind}_${spec.layout}_${spec.output}_${spec.mode}`,
-    getUserCode: () => [lutLookupWgsl, termCodeWgsl(g.kind), outputWgsl(spec), flat ? packedMain : workgroupMain].join('\n'),
+    getUserCode: () => [lutLookupWgsl, termCodeWgsl(g.kind, spec.output), outputWgsl(spec), flat ? packedMain : workgroupMain].join('\n'),
   };
 };
 

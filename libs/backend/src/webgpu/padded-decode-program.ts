@@ -12,15 +12,15 @@ export const paddedShape = (g: ConvGeometry): [number, number, number, number] =
 };
 
 /**
- * The straight-through gradient's input operand (kernel-names.ts, output `xq`): the activation codes the forward pass
- * computed, decoded under the `[1, 2]` range `bounds`, placed inside the padding, and the decoded code of 0.0 on the
- * padding. One thread per padded element.
+ * The straight-through gradient's input operand (kernel-names.ts, output `xq`): every activation quantized and decoded
+ * under the `[1, 2]` range `bounds` (the codes the forward pass used), placed inside the padding, and the decoded code
+ * of 0.0 on the padding. One thread per padded element.
  */
 export const paddedDecodeProgram = (g: ConvGeometry, mode: QuantMode): WebGPUProgram => {
   const shape = paddedShape(g);
   const size = shape.reduce((a, b) => a * b, 1);
   return {
-    variableNames: ['codes', 'bounds'],
+    variableNames: ['values', 'bounds'],
     outputShape: [size],
     dispatchLayout: { x: [0] },
     dispatch: [Math.ceil(size / workgroup), 1, 1],
@@ -39,7 +39,7 @@ export const paddedDecodeProgram = (g: ConvGeometry, mode: QuantMode): WebGPUPro
       let n = index / (uniforms.channels * uniforms.width * uniforms.height);
       var q = quantizeCode(0.0, p);
       if (y >= 0 && y < uniforms.inHeight && x >= 0 && x < uniforms.inWidth) {
-        q = codes[((n * uniforms.inHeight + y) * uniforms.inWidth + x) * uniforms.channels + c];
+        q = quantizeCode(values[((n * uniforms.inHeight + y) * uniforms.inWidth + x) * uniforms.channels + c], p);
       }
       result[index] = decodeCode(q, p);
     }
