@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { approxConvolve, geometryFor, type ConvGeometry } from '@approx-darts/approx-conv';
 import { affineFor, fakeQuantizeInto, quantizeInto, rangeOf, threshold, type AffineParams, type QuantMode, type QuantRange } from '@approx-darts/quantization';
-import { FakeQuantize8, conv2d, depthwiseConv2d, gpuRange, quantizeProgram, registerWebgpuKernels, type GpuBackend, type LutLayout } from '@approx-darts/backend';
+import { FakeQuantize8, conv2d, depthwiseConv2d, gpuRange, registerWebgpuKernels, type GpuBackend, type LutLayout } from '@approx-darts/backend';
+import { quantizeProgram } from './quantize-program';
 import { sharedTables } from '../conformance/tables';
 import { webgpuForTests } from './webgpu-for-tests';
 

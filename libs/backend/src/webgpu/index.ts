@@ -1,7 +1,7 @@
 export * from './lut-packing';
 export * from './lut-conv-program';
 export * from './range-program';
-export * from './quantize-program';
+export { affineWgsl } from './quantize-wgsl';
 export * from './fake-quantize-program';
 export * from './gpu-accumulate';
 export * from './register';
