@@ -17,6 +17,16 @@ const bin = resolve(process.cwd(), 'apps/cli/bin/approx-darts.mjs');
 const tiny = ['search', '--data', shared, '--multiplier', 'mul8u_NGR', '--lut-dir', luts, '--preset', 'tiny', '--cells', '2', '--channels', '2', '--limit', '8', '--batch-size', '2', '--seed', '1'];
 const cli = (args: readonly string[]) => spawnSync('node', [bin, ...args], { encoding: 'utf8', timeout: 240_000 });
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'search-cli-'));
+/** Starts a search and kills it (SIGKILL) as soon as its first epoch's checkpoint is committed; true if the kill landed. */
+const killAfterFirstCheckpoint = async (args: readonly string[], dir: string): Promise<boolean> => {
+  const child = spawn('node', [bin, ...args, '--out', dir], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const marker = join(dir, 'checkpoint', 'checkpoint.json');
+  while (!existsSync(marker) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  const killed = child.kill('SIGKILL');
+  await exited;
+  return killed;
+};
 const lastAlphas = async (dir: string): Promise<unknown> => (await readJsonl(join(dir, 'metrics.jsonl'))).map((r) => (r as { alphas: unknown }).alphas).at(-1);
 
 describe.skipIf(!haveData)('approx-darts search (end to end on the shared subset)', () => {
@@ -39,14 +49,7 @@ describe.skipIf(!haveData)('approx-darts search (end to end on the shared subset
 
   it('resumes a killed run to the same genotype and alphas as the uninterrupted one', async () => {
     const dir = await tmp();
-    const child = spawn('node', [bin, ...tiny, '--out', dir], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    // Kill it as soon as the first epoch's checkpoint is committed.
-    const marker = join(dir, 'checkpoint', 'checkpoint.json');
-    while (!existsSync(marker) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-    const killed = child.kill('SIGKILL');
-    await exited;
-    expect(killed).toBe(true);
+    expect(await killAfterFirstCheckpoint(tiny, dir)).toBe(true);
     expect((await readJsonl(join(dir, 'metrics.jsonl'))).length).toBe(1);
     const r = cli([...tiny, '--out', dir, '--resume']);
     expect(r.status).toBe(0);
@@ -66,12 +69,7 @@ describe.skipIf(!haveData)('approx-darts search (end to end on the shared subset
     expect(alphas.normal.flat().every(Number.isFinite)).toBe(true);
     expect(alphas).not.toEqual(await lastAlphas(straightDir));
     const dir = await tmp();
-    const child = spawn('node', [bin, ...second, '--out', dir], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    const marker = join(dir, 'checkpoint', 'checkpoint.json');
-    while (!existsSync(marker) && child.exitCode === null) await new Promise((res) => setTimeout(res, 50));
-    child.kill('SIGKILL');
-    await exited;
+    expect(await killAfterFirstCheckpoint(second, dir)).toBe(true);
     expect(cli([...second, '--out', dir, '--resume']).status).toBe(0);
     expect(await lastAlphas(dir)).toEqual(alphas);
   });
