@@ -28,7 +28,7 @@ const splitExpected = (text: string): { readonly expr: string; readonly expected
 
 const examplesOf = (file: string): readonly Example[] => {
   const lines = readFileSync(file, 'utf8').split('\n');
-  const where = (i: number): string => `${file.replace(/.*\/(libs|datasets)\//, '$1/')}:${i + 1}`;
+  const where = (i: number): string => `${file.replace(/.*\/libs\//, 'libs/')}:${i + 1}`;
   return lines.flatMap((line, i): Example[] => {
     const m = /@example ?(.*)$/.exec(line);
     if (!m) return [];
@@ -46,21 +46,20 @@ const examplesOf = (file: string): readonly Example[] => {
 };
 
 /**
- * Declares a suite that runs every doc example of `dirs` (a lib's name, or a path such as `datasets/cifar10`) with
- * `scope` in view, and checks there are at least
+ * Declares a suite that runs every doc example of `libs` with `scope` in view, and checks there are at least
  * `minExamples` of them, `minChecked` of which state an expected value.
  */
 export const describeDocExamples = (
   title: string,
-  dirs: readonly string[],
+  libs: readonly string[],
   libScope: Record<string, unknown>,
   counts: { readonly minExamples: number; readonly minChecked: number },
 ): void => {
   const scope: Record<string, unknown> = { ...libScope, E, t, right: E.right, left: E.left, some: O.some, none: O.none };
   const names = Object.keys(scope);
   const run = (statements: string, expr: string): unknown => new Function(...names, `${statements}\nreturn (${expr});`)(...names.map((n) => scope[n]));
-  const examples = dirs.flatMap((lib) => {
-    const dir = resolve(process.cwd(), lib.includes('/') ? lib : join('libs', lib), 'src');
+  const examples = libs.flatMap((lib) => {
+    const dir = resolve(process.cwd(), 'libs', lib, 'src');
     return readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .flatMap((f) => examplesOf(join(dir, f)));
