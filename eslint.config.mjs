@@ -7,7 +7,7 @@ const nodeBuiltins = ['fs', 'fs/promises', 'path', 'os', 'child_process', 'worke
 const pureBans = ['@tensorflow/*', 'gpu.js', 'webgpu', 'node-addon-api', 'bindings', ...nodeBuiltins];
 
 // Synchronous device reads: on the webgpu engine in Node they need OffscreenCanvas and throw, so code that runs in the
-// search, training and evaluation loops reads with `await t.data()` (libs/backend/src/readback/read-scalars.ts).
+// search, training and evaluation loops reads with `await t.data()` (libs/run/src/readback/read-scalars.ts).
 const syncReadMessage = 'synchronous device reads throw on the webgpu engine: await t.data() / t.array() (or readScalars) instead';
 const syncReads = ['dataSync', 'arraySync', 'bufferSync', 'readSync'].map((property) => ({ property, message: syncReadMessage }));
 
@@ -25,11 +25,18 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            // Dependencies point one way: app -> backend -> pure libs (DESIGN §1).
+            // Dependencies point one way: app -> tfjs rooms -> pure libs (docs/ARCHITECTURE.md).
             { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'], bannedExternalImports: pureBans },
             { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:io'] },
             { sourceTag: 'scope:native', onlyDependOnLibsWithTags: ['scope:pure'] },
             { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:pure', 'scope:io', 'scope:native', 'scope:backend'] },
+            // The tfjs rooms (docs/ARCHITECTURE.md): kernels at the bottom; each engine, the networks and the optimizers
+            // on kernels alone; the run package on networks and optimizers; only the composition root knows engines.
+            { sourceTag: 'room:kernels', notDependOnLibsWithTags: ['room:engine', 'room:networks', 'room:optimizers', 'room:run', 'room:root'] },
+            { sourceTag: 'room:engine', notDependOnLibsWithTags: ['room:engine', 'room:networks', 'room:optimizers', 'room:run', 'room:root'] },
+            { sourceTag: 'room:networks', notDependOnLibsWithTags: ['room:engine', 'room:optimizers', 'room:run', 'room:root'] },
+            { sourceTag: 'room:optimizers', notDependOnLibsWithTags: ['room:engine', 'room:networks', 'room:run', 'room:root'] },
+            { sourceTag: 'room:run', notDependOnLibsWithTags: ['room:engine', 'room:root'] },
             // The library entry point (libs/sdk) sits beside the app: it composes the backend for TypeScript users.
             { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:pure', 'scope:io', 'scope:native', 'scope:backend'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:pure', 'scope:io', 'scope:native', 'scope:backend'] },
@@ -39,10 +46,10 @@ export default [
     },
   },
   {
-    // The loops' code; the cpu kernels (libs/backend/src/kernels/) read their own host memory and are not covered,
-    // nor are tests, which run on the cpu engine.
+    // The loops' code; the host kernels (libs/kernels, libs/engine-cpu) read their own host memory and are not
+    // covered, nor are tests, which run on the cpu engine.
     files: [
-      'libs/backend/src/{search,train,optim,network,eval-network,readback}/**/*.ts',
+      'libs/{run,optimizers,networks}/src/**/*.ts',
       'apps/cli/src/**/*.ts',
       'datasets/*/src/**/*.ts',
     ],

@@ -1,11 +1,11 @@
-// tfjs-backend-cpu's original convolution kernels vs the fast cpu ones (libs/backend/src/kernels/cpu-fast), side by
+// tfjs-backend-cpu's original convolution kernels vs the fast cpu ones (libs/engine-cpu/src), side by
 // side in one run, on the shapes of the DARTS search network (3 cells, C=8, the profile-search-step setting).
 // Run: npx tsx bench/cpu-fast-conv.ts [--batch N]   -> bench/results/cpu-fast-conv.json
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { convKernels } from '../libs/backend/src/kernels/cpu-fast/conv-kernels';
+import { convKernels } from '../libs/engine-cpu/src/conv-kernels';
 import { medianMs } from './median-ms';
 
 type Pad = 'same' | 'valid';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { elementwiseKernels } from '../libs/backend/src/kernels/cpu-fast/elementwise-kernels';
+import { elementwiseKernels } from '../libs/engine-cpu/src/elementwise-kernels';
 
 // tfjs-backend-cpu's original kernel vs the fast replacement, side by side in one run, on the shapes that dominate a
 // DARTS search step (3 cells, C=8, batch 8; shapes taken from a tf.profile of bench/profile-search-step.ts).

@@ -3,7 +3,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2d, depthwiseConv2d, selectEngine, type ConvOptions } from '@approx-darts/backend';
+import { conv2d, depthwiseConv2d, type ConvOptions } from '@approx-darts/kernels';
+import { selectEngine } from '@approx-darts/engines';
 import { exactTable } from '@approx-darts/multipliers';
 import { medianMs } from './median-ms';
 

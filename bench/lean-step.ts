@@ -1,6 +1,6 @@
 // Kernels per first-order bi-level search step (architecture step + weight step), by kernel name, and the step's
 // images/s: the tiny preset's network (3 cells, C = 4, batch 16) and the paper's search network (8 cells, C = 16,
-// batch 8), fp32 and mul8u_NGR. The counts come from startKernelProfile (libs/backend/src/profile), the same counter
+// batch 8), fp32 and mul8u_NGR. The counts come from startKernelProfile (libs/run/src/profile), the same counter
 // as `search --profile`; they do not depend on the batch or the data, the seconds do.
 // Usage: npx tsx bench/lean-step.ts <label> [engine] [networks] [timed steps] [multipliers] [batch]
 //   label: names the output, bench/results/lean-step-<label>.json (e.g. before, after)
@@ -14,8 +14,13 @@ import { execSync } from 'node:child_process';
 import { loadMultiplierTable } from '@approx-darts/io';
 import { approxDartsSpace, DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { PAPER_SEARCH_PLAN } from '@approx-darts/schedule';
-import * as backend from '@approx-darts/backend';
-import { architectureStep, buildSearchNetwork, createOptimizer, disposeParams, exitWebgpu, readBatchStats, selectEngine, weightStep, type ApproxBinding } from '@approx-darts/backend';
+import * as backend from '@approx-darts/kernels';
+import { architectureStep, readBatchStats, weightStep } from '@approx-darts/run';
+import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
+import { createOptimizer } from '@approx-darts/optimizers';
+import { exitWebgpu } from '@approx-darts/engine-webgpu';
+import { selectEngine } from '@approx-darts/engines';
+import { type ApproxBinding } from '@approx-darts/kernels';
 
 const label = process.argv[2] ?? 'run';
 const engineName = (process.argv[3] ?? 'cpu') as 'cpu' | 'webgpu';
@@ -128,6 +133,6 @@ await writeFile(
     2,
   )}\n`,
 );
-// Dawn keeps the event loop alive (libs/backend/src/engines/webgpu-setup.ts): a webgpu run exits explicitly.
+// Dawn keeps the event loop alive (libs/engine-webgpu/src/webgpu-setup.ts): a webgpu run exits explicitly.
 if (engine.name === 'webgpu') exitWebgpu(0);
 process.exit(0);

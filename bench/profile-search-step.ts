@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildSearchNetwork, selectEngine, gradientsOf } from '@approx-darts/backend';
+import { buildSearchNetwork } from '@approx-darts/networks';
+import { selectEngine } from '@approx-darts/engines';
+import { gradientsOf } from '@approx-darts/run';
 import { DARTS_SPACE } from '@approx-darts/search-space';
 
 await selectEngine('cpu');

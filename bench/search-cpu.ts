@@ -8,7 +8,11 @@ import { cpus } from 'node:os';
 import { loadMultiplierTable } from '@approx-darts/io';
 import { approxDartsSpace, DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { PAPER_SEARCH_PLAN } from '@approx-darts/schedule';
-import { architectureStep, buildSearchNetwork, createOptimizer, disposeParams, readBatchStats, selectEngine, weightStep, type ApproxBinding } from '@approx-darts/backend';
+import { architectureStep, readBatchStats, weightStep } from '@approx-darts/run';
+import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
+import { createOptimizer } from '@approx-darts/optimizers';
+import { selectEngine } from '@approx-darts/engines';
+import { type ApproxBinding } from '@approx-darts/kernels';
 
 const batch = Number(process.argv[2] ?? 1);
 const steps = Number(process.argv[3] ?? 1);

@@ -115,6 +115,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const outDir = process.argv[2] ?? (await mkdtemp(join(tmpdir(), 'custom-space-')));
   await runCustomSpaceExample({ outDir });
   process.stdout.write(`runs in ${outDir}\n`);
-  // Engines such as Dawn keep the event loop alive (libs/backend/src/engines/webgpu-setup.ts).
+  // Engines such as Dawn keep the event loop alive (libs/engine-webgpu/src/webgpu-setup.ts).
   process.exit(0);
 }

@@ -1,14 +1,14 @@
 // GPU-host benchmark of the approximate convolutions on the search network's shapes (8 cells, C = 16, batch 64):
 // tfjs's exact conv (fp32) vs the WGSL approximate kernels for the paper's four multipliers, both table layouts.
 // Prints a table and writes <out>/webgpu-<gpu>.json. The per-search-step figure (architecture + weight step through
-// libs/backend/src/search) is not measured yet: see docs/GPU.md.
+// libs/run/src/search) is not measured yet: see docs/GPU.md.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { setupWebgpu, exitWebgpu } from '../../libs/backend/src/engines/webgpu-setup';
-import { registerWebgpuKernels } from '../../libs/backend/src/webgpu/register';
-import { ApproxConv2D, ApproxDepthwiseConv2D, type ApproxConvAttrs } from '../../libs/backend/src/kernels/kernel-names';
-import { registerTable } from '../../libs/backend/src/kernels/table-registry';
+import { setupWebgpu, exitWebgpu } from '../../libs/engine-webgpu/src/webgpu-setup';
+import { registerWebgpuKernels } from '../../libs/engine-webgpu/src/register';
+import { ApproxConv2D, ApproxDepthwiseConv2D, type ApproxConvAttrs } from '../../libs/kernels/src/kernel-names';
+import { registerTable } from '../../libs/kernels/src/table-registry';
 import { benchArgs, gpuSlug } from './bench-args';
 
 const args = benchArgs();

@@ -4,8 +4,8 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { geometryFor, referenceAccumulate, type ConvGeometry } from '@approx-darts/approx-conv';
-import { setupWebgpu, exitWebgpu } from '../../libs/backend/src/engines/webgpu-setup';
-import { webgpuAccumulate } from '../../libs/backend/src/webgpu/gpu-accumulate';
+import { setupWebgpu, exitWebgpu } from '../../libs/engine-webgpu/src/webgpu-setup';
+import { webgpuAccumulate } from '../../libs/engine-webgpu/src/gpu-accumulate';
 import { benchArgs, gpuSlug, seeded } from './bench-args';
 
 const args = benchArgs();

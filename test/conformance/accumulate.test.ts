@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { geometryFor, referenceAccumulate, type ConvGeometry } from '@approx-darts/approx-conv';
-import { destroyGpuJs } from '@approx-darts/backend';
+import { destroyGpuJs } from '@approx-darts/kernels/testing';
+
 import { implementations } from './implementations';
 import { sharedTables } from './tables';
 

@@ -1,5 +1,7 @@
 import type { ConvGeometry } from '@approx-darts/approx-conv';
-import { fastAccumulate, gpuJsAccumulate, setupWebgpu, webgpuAccumulate, type LutLayout } from '@approx-darts/backend';
+import { fastAccumulate } from '@approx-darts/kernels';
+import { gpuJsAccumulate } from '@approx-darts/kernels/testing';
+import { setupWebgpu, webgpuAccumulate, type LutLayout } from '@approx-darts/engine-webgpu';
 import { accumulateOnCuda, addonStatus, cudaAccumulate } from '@approx-darts/cuda-lut';
 
 /** One implementation of the integer core under test; `unavailable()` resolves to why it cannot run here, if so. */

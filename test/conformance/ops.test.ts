@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { geometryFor, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
 import { exactTable } from '@approx-darts/multipliers';
 import { affineFor, fakeQuantizeValue, quantizeWeights, dequantizeValue, rangeOf, type QuantMode } from '@approx-darts/quantization';
-import { conv2d, depthwiseConv2d, exactConv, type ConvOptions } from '@approx-darts/backend';
+import { conv2d, depthwiseConv2d, exactConv, type ConvOptions } from '@approx-darts/kernels';
 import { naiveConv, naiveConvVjp } from './naive-conv';
 import { sharedTables } from './tables';
 

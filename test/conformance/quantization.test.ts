@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { approxConvolve, geometryFor } from '@approx-darts/approx-conv';
 import { affineFor, fakeQuantizeValue, rangeOf, threshold, type QuantMode } from '@approx-darts/quantization';
-import { conv2d, depthwiseConv2d, fakeQuantize8, fakeQuantizeActivations, fakeQuantizeWeights } from '@approx-darts/backend';
+import { conv2d, depthwiseConv2d, fakeQuantize8, fakeQuantizeActivations, fakeQuantizeWeights } from '@approx-darts/kernels';
 import { sharedTables } from './tables';
 
 const seed = 77;

@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { DARTS_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
-import { buildSearchNetwork, disposeParams, runSearch, selectEngine, variableGradsReleasing } from '@approx-darts/backend';
+import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
+import { runSearch, variableGradsReleasing } from '@approx-darts/run';
+import { selectEngine } from '@approx-darts/engines';
 import { syntheticRecords } from '../../datasets/cifar10/src/test-support';
 
-// Issue 17, item 8: the backward pass released as it goes (libs/backend/src/autodiff/backprop-release.ts) gives
+// Issue 17, item 8: the backward pass released as it goes (libs/run/src/autodiff/backprop-release.ts) gives
 // tfjs's gradients bit for bit with a lower peak, and a search's tensors and resident memory stay flat over epochs.
 
 const space: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 2, channels: 4 } };

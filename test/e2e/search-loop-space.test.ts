@@ -7,7 +7,8 @@ import { pipe } from 'fp-ts/function';
 import { bindMultiplier, convOp, DARTS_SPACE, dilConv, sepConv, withEdgesPerNode, withMacro, withNodes, withOpSets, type SearchSpace } from '@approx-darts/search-space';
 import { DARTS_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
 import { decodeGenotypeJson, genotypeIssues } from '@approx-darts/genotype';
-import { runSearch, selectEngine, type SearchOptions } from '@approx-darts/backend';
+import { runSearch, type SearchOptions } from '@approx-darts/run';
+import { selectEngine } from '@approx-darts/engines';
 import { syntheticRecords } from '../../datasets/cifar10/src/test-support';
 
 // The search loop over a space unlike DARTS's: 3 nodes keeping 1 edge each, different op sets per cell type

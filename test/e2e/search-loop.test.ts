@@ -8,21 +8,12 @@ import { loadCheckpoint, readJsonl } from '@approx-darts/run-store';
 import { DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { DARTS_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
 import { decodeGenotypeJson } from '@approx-darts/genotype';
-import {
-  architectureStep,
-  selectEngine,
-  buildSearchNetwork,
-  readBatchStats,
-  createOptimizer,
-  disposeParams,
-  runSearch,
-  SearchDivergedError,
-  unrolledArchitectureGradients,
-  weightStep,
-  type SearchOptions,
-} from '@approx-darts/backend';
+import { architectureStep, readBatchStats, runSearch, SearchDivergedError, unrolledArchitectureGradients, weightStep, type SearchOptions } from '@approx-darts/run';
+import { selectEngine } from '@approx-darts/engines';
+import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
+import { createOptimizer } from '@approx-darts/optimizers';
 import { syntheticRecords } from '../../datasets/cifar10/src/test-support';
-import { withoutSyncReads } from '../../libs/backend/src/readback/sync-reads.testing';
+import { withoutSyncReads } from '@approx-darts/kernels/testing';
 
 // Tiny on purpose (2 cells, C = 2, 8 images): these tests check the loop's bookkeeping, not learning.
 const space: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 2, channels: 2 } };

@@ -16,7 +16,8 @@ import {
   type Genotype,
 } from '@approx-darts/genotype';
 import { evalNetworkPlan, planTotals, searchNetworkPlan } from '@approx-darts/network-plan';
-import { buildEvalNetwork, buildSearchNetwork, countEvalParameters, countParameters, disposeParams, selectEngine } from '@approx-darts/backend';
+import { buildEvalNetwork, buildSearchNetwork, countEvalParameters, countParameters, disposeParams } from '@approx-darts/networks';
+import { selectEngine } from '@approx-darts/engines';
 import { arbSpace, arbSpaceWithAlphas } from './random-space';
 
 // Property tests over search spaces composed with the combinators (./random-space.ts): every stage takes them.

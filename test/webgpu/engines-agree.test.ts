@@ -63,7 +63,7 @@ describe.skipIf(engine === undefined)('search on webgpu agrees with search on cp
     // (3.1e-4 / 1.3e-3, 1.5e-4 / 2.1e-3, 0 / 4.1e-5 before the fused kernels changed float summation orders); for
     // scale, the same search with fp32 instead of mul8u_NGR differs from it by 2.0e-3 / 5.4e-3 (train) on cpu. The
     // bounds leave about 4x (losses) and 25x (alphas) of room for drift, and sit far below what one wrong kernel did:
-    // before libs/backend/src/webgpu/avg-pool-grad-webgpu.ts, webgpu's fp32 network gradients were 7.6 % off (median).
+    // before libs/engine-webgpu/src/avg-pool-grad-webgpu.ts, webgpu's fp32 network gradients were 7.6 % off (median).
     const [cpu, gpu] = [await search('cpu', 'mul8u_NGR'), await search('webgpu', 'mul8u_NGR')];
     expect(cpu).toHaveLength(2);
     expect(gpu).toHaveLength(2);

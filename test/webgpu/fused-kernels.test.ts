@@ -1,11 +1,11 @@
-// The fused kernels' WGSL programs (libs/backend/src/webgpu/batch-norm-*.ts, weighted-sum-*.ts) against the unfused
+// The fused kernels' WGSL programs (libs/engine-webgpu/src/batch-norm-*.ts, weighted-sum-*.ts) against the unfused
 // composition on the cpu engine, forward and gradient, on tiny shapes (SwiftShader runs every dispatch on the CPU),
 // and the number of GPU programs each dispatches.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { startKernelProfile, weightedSum } from '@approx-darts/backend';
+import { startKernelProfile, weightedSum } from '@approx-darts/kernels';
 import { tableFromFunction } from '@approx-darts/multipliers';
-import { batchNormCase, relativeError, reluCase, sgdCase, steCase, weightedSumCase, type Evaluated, type Side } from '../../libs/backend/src/kernels/fused-reference.testing';
+import { batchNormCase, relativeError, reluCase, sgdCase, steCase, weightedSumCase, type Evaluated, type Side } from '../support/fused-reference';
 import { webgpuForTests } from './webgpu-for-tests';
 
 const engine = await webgpuForTests();
@@ -73,7 +73,7 @@ describe.skipIf(engine === undefined)('fused kernels on webgpu agree with the un
     const x = tf.randomNormal([2, 2, 2, 3], 0, 1, 'float32', 1);
     const w = tf.softmax(tf.randomNormal([8], 0, 1, 'float32', 2));
     const xs = [0, 1, 2, 3, 4, 5, 6].map((j) => tf.randomNormal([2, 3], 0, 1, 'float32', 3 + j));
-    const { batchNormTrain } = await import('@approx-darts/backend');
+    const { batchNormTrain } = await import('@approx-darts/kernels');
     const rm = tf.zeros([3]);
     const rv = tf.ones([3]);
     const p = startKernelProfile();

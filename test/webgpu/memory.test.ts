@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DARTS_SPACE, isApproximable, type SearchSpace } from '@approx-darts/search-space';
 import { DARTS_SEARCH_PLAN } from '@approx-darts/schedule';
 import { loadMultiplierTable } from '@approx-darts/io';
-import { architectureStep, buildSearchNetwork, createOptimizer, disposeParams, readBatchStats, weightStep } from '@approx-darts/backend';
+import { architectureStep, readBatchStats, weightStep } from '@approx-darts/run';
+import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
+import { createOptimizer } from '@approx-darts/optimizers';
 import { slowWebgpuSuites, webgpuForTests } from './webgpu-for-tests';
 
 const engine = slowWebgpuSuites('webgpu memory over 50 steps') ? await webgpuForTests() : undefined;

@@ -9,7 +9,11 @@ import { DARTS_SPACE, DARTS_EVAL_MACRO, isApproximable, type SearchSpace } from 
 import { DARTS_V2 } from '@approx-darts/genotype';
 import { DARTS_SEARCH_PLAN } from '@approx-darts/schedule';
 import { loadMultiplierTable } from '@approx-darts/io';
-import { buildEvalNetwork, buildSearchNetwork, createOptimizer, disposeParams, selectEngine, setupWebgpu, approxKernelNames } from '@approx-darts/backend';
+import { buildEvalNetwork, buildSearchNetwork, disposeParams } from '@approx-darts/networks';
+import { createOptimizer } from '@approx-darts/optimizers';
+import { selectEngine } from '@approx-darts/engines';
+import { setupWebgpu } from '@approx-darts/engine-webgpu';
+import { approxKernelNames } from '@approx-darts/kernels';
 import { tapWebgpuKernels, type KernelDifference } from './kernel-tap';
 import { webgpuForTests } from './webgpu-for-tests';
 

@@ -1,11 +1,11 @@
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { QuantMode } from '@approx-darts/quantization';
-import { affineWgsl } from '@approx-darts/backend';
+import { affineWgsl } from '@approx-darts/engine-webgpu';
 
 /**
  * Float tensor -> int32 codes 0..255 under the range of its channel (`bounds` is `[channels, 2]`,
  * channel = flat index % channels; 1 channel = per tensor). One thread per element. Test support: the engine never
- * stores codes (the LUT and decode programs quantize as they read, libs/backend/src/webgpu/lut-conv-program.ts), so
+ * stores codes (the LUT and decode programs quantize as they read, libs/engine-webgpu/src/lut-conv-program.ts), so
  * this program exists to read the WGSL quantizer's codes out and compare them with the specification's.
  */
 export const quantizeProgram = (shape: readonly number[], mode: QuantMode): WebGPUProgram => {

@@ -2,7 +2,8 @@
 // adapter is named when it can, and a command buffer Dawn rejects becomes an error instead of silent zeros.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { WebgpuDeviceError, dawnGlibc, dawnPrerequisiteProblem, probeWebgpu, type DawnHost } from '@approx-darts/backend';
+import { WebgpuDeviceError, dawnGlibc, dawnPrerequisiteProblem, type DawnHost } from '@approx-darts/engine-webgpu';
+import { probeWebgpu } from '@approx-darts/engines';
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpuForTests } from './webgpu-for-tests';
 

@@ -1,4 +1,4 @@
-import { setupWebgpu, type WebgpuEngine } from '@approx-darts/backend';
+import { setupWebgpu, type WebgpuEngine } from '@approx-darts/engine-webgpu';
 
 /**
  * Starts the webgpu engine for a test file. Where it cannot start, a developer's run skips the file's suites with the

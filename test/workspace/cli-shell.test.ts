@@ -28,13 +28,12 @@ describe('approx-darts command shell', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('doctor --json reports engines, gpu.js, the CUDA addon and search paths, each with a reason', () => {
+  it('doctor --json reports engines, the CUDA addon and search paths, each with a reason', () => {
     const r = cli('doctor', '--json', '--lut-dir', '/nonexistent/luts');
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as {
       node: string;
       engines: { name: string; available: boolean; detail: string }[];
-      gpujs: { available: boolean; detail: string };
       cudaAddon: { built: boolean; devices: number; detail: string };
       multiplierDirs: { path: string; exists: boolean }[];
       dataDirs: { path: string; exists: boolean }[];

@@ -22,11 +22,11 @@ describe('no synchronous device reads in the loops', () => {
   });
 
   it.each([
-    ['libs/backend/src/search/violation.ts', 'dataSync'],
-    ['libs/backend/src/train/violation.ts', 'arraySync'],
-    ['libs/backend/src/optim/violation.ts', 'bufferSync'],
-    ['libs/backend/src/network/violation.ts', 'dataSync'],
-    ['libs/backend/src/eval-network/violation.ts', 'arraySync'],
+    ['libs/run/src/search/violation.ts', 'dataSync'],
+    ['libs/run/src/train/violation.ts', 'arraySync'],
+    ['libs/optimizers/src/violation.ts', 'bufferSync'],
+    ['libs/networks/src/search-network/violation.ts', 'dataSync'],
+    ['libs/networks/src/eval-network/violation.ts', 'arraySync'],
     ['apps/cli/src/commands/violation.ts', 'dataSync'],
     ['datasets/cifar10/src/violation.ts', 'dataSync'],
   ])('rejects %s calling .%s()', async (path, read) => {
@@ -38,12 +38,12 @@ describe('no synchronous device reads in the loops', () => {
 
   it('rejects a backend readSync in the loops, but not in the cpu kernels, which read their own host memory', async () => {
     const code = "export const v = (b: { readSync: (id: object) => unknown }, id: object) => b.readSync(id);\n";
-    expect(violations(await lint('libs/backend/src/search/violation.ts', code))).toHaveLength(1);
-    expect(violations(await lint('libs/backend/src/kernels/allowed.ts', code))).toEqual([]);
+    expect(violations(await lint('libs/run/src/search/violation.ts', code))).toHaveLength(1);
+    expect(violations(await lint('libs/kernels/src/allowed.ts', code))).toEqual([]);
   });
 
   it('allows asynchronous reads in the loops, and synchronous ones in tests (they run on the cpu engine)', async () => {
-    expect(violations(await lint('libs/backend/src/search/allowed.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const v = async (t: tf.Tensor) => [await t.data(), await t.array()];\n"))).toEqual([]);
-    expect(violations(await lint('libs/backend/src/search/allowed.test.ts', reading('dataSync')))).toEqual([]);
+    expect(violations(await lint('libs/run/src/search/allowed.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const v = async (t: tf.Tensor) => [await t.data(), await t.array()];\n"))).toEqual([]);
+    expect(violations(await lint('libs/run/src/search/allowed.test.ts', reading('dataSync')))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { exitWebgpu } from '@approx-darts/backend';
+import { exitWebgpu } from '@approx-darts/engine-webgpu';
 import { buildProgram } from './program';
 import { toCliError } from './cli-error';
 

@@ -1,7 +1,7 @@
 import { multiplierOf, multipliersOf, runMultiplierOf, type CellOpSets, type Operation } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
 import { loadMultiplierTable, type LutOptions } from '@approx-darts/io';
-import type { ApproxBinding } from '@approx-darts/backend';
+import type { ApproxBinding } from '@approx-darts/kernels';
 
 /** How an approximate convolution quantizes (libs/quantization/SPEC.md); the default is asymmetric per-tensor, as TFApprox. */
 export type Quantization = ApproxBinding['quantization'];

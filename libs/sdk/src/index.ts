@@ -36,7 +36,8 @@ export { EXACT_MULTIPLIER, paperPowerMw } from '@approx-darts/multipliers';
 export { findDataset, loadCifar10, syntheticCifar10, type LabelledSplits, type Records } from '@approx-darts/cifar10';
 
 // Running: engines, a search of a space, training a genotype.
-export { selectEngine, type EngineInfo, type EngineName, type EpochRecord, type SearchResult, type TrainRunResult } from '@approx-darts/backend';
+export { selectEngine, type EngineInfo, type EngineName } from '@approx-darts/engines';
+export type { EpochRecord, SearchResult, TrainRunResult } from '@approx-darts/run';
 export * from './bindings';
 export * from './search';
 export * from './train';

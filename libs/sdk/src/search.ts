@@ -2,7 +2,8 @@ import { stratifiedLimit, type Records } from '@approx-darts/cifar10';
 import { TINY_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
 import type { SearchSpace } from '@approx-darts/search-space';
 import type { LutOptions } from '@approx-darts/io';
-import { runSearch, selectEngine, type EngineInfo, type EngineName, type EpochRecord, type SearchResult, type StepEvent } from '@approx-darts/backend';
+import { runSearch, type EpochRecord, type SearchResult, type StepEvent } from '@approx-darts/run';
+import { selectEngine, type EngineInfo, type EngineName } from '@approx-darts/engines';
 import { loadBindings, type Quantization, type RunMultiplier } from './bindings';
 
 /** A search of a composed space: what `searchSpace` needs besides the space. */

@@ -4,7 +4,8 @@ import { TINY_TRAIN_PLAN, type TrainPlan } from '@approx-darts/schedule';
 import { multipliersOf, PAPER_EVAL_MACRO, type Macro } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
 import { loadMultiplierTable, type LutOptions } from '@approx-darts/io';
-import { runTraining, selectEngine, type EngineName, type TrainHooks, type TrainRunResult } from '@approx-darts/backend';
+import { runTraining, type TrainHooks, type TrainRunResult } from '@approx-darts/run';
+import { selectEngine, type EngineName } from '@approx-darts/engines';
 import type { Quantization } from './bindings';
 
 /** A training run of a genotype: what `trainGenotype` needs besides it. */

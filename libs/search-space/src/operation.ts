@@ -4,7 +4,7 @@ import * as t from 'io-ts';
  * An operation of the search space as data. The kind fixes the structure (docs/DARTS.md); the rest parameterizes it.
  * `multiplier` binds an approximate multiplier (a table name such as `mul8u_NGR`) to an approximable op;
  * absent means exact float arithmetic. Each kind is built once in `libs/network-plan/src/darts-blocks.ts` and
- * once in `libs/backend/src/network/operations.ts`.
+ * once in `libs/networks/src/search-network/operations.ts`.
  */
 export const NoneOp = t.readonly(t.type({ kind: t.literal('none'), name: t.string }));
 export const PoolOp = t.readonly(t.type({ kind: t.literal('pool'), name: t.string, pool: t.keyof({ max: null, avg: null }), kernel: t.number }));

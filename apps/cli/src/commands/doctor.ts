@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { probeEngines, probeGpuJs, type ProbeResult } from '@approx-darts/backend';
+import { probeEngines, type ProbeResult } from '@approx-darts/engines';
 import { addonStatus } from '@approx-darts/cuda-lut';
 import { lutSearchPath } from '@approx-darts/io';
 import { dataSearchPath } from '@approx-darts/cifar10';
@@ -17,7 +17,6 @@ interface DoctorReport {
   readonly node: string;
   readonly platform: string;
   readonly engines: readonly ProbeResult[];
-  readonly gpujs: ProbeResult;
   readonly cudaAddon: ReturnType<typeof addonStatus>;
   readonly multiplierDirs: readonly Location[];
   readonly dataDirs: readonly Location[];
@@ -31,7 +30,6 @@ export const diagnose = async (opts: { readonly lutDir?: string; readonly data?:
   node: process.version,
   platform: `${process.platform}-${process.arch}`,
   engines: await probeEngines(),
-  gpujs: await probeGpuJs(),
   cudaAddon: addonStatus(),
   multiplierDirs: await locate(lutSearchPath({ lutDir: opts.lutDir }), checkLutDirectory),
   dataDirs: await locate(dataSearchPath({ data: opts.data }), checkDataDirectory),
@@ -50,7 +48,6 @@ const render = (r: DoctorReport): string =>
     `node       ${r.node} (${r.platform})`,
     'engines:',
     ...r.engines.map((e) => `  ${mark(e.available)}${e.name.padEnd(11)}${e.detail}`),
-    `gpu.js     ${mark(r.gpujs.available)}${r.gpujs.detail}`,
     `cuda addon ${mark(r.cudaAddon.built && r.cudaAddon.devices > 0)}${r.cudaAddon.detail}`,
     'multiplier tables looked for in:',
     ...r.multiplierDirs.flatMap(renderLocation),

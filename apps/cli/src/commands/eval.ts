@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as t from 'io-ts';
 import { isFp32 } from '@approx-darts/multipliers';
 import { CHECKPOINT_JSON } from '@approx-darts/run-store';
-import { evaluateCheckpoint, loadTrainCheckpoint, RUN_FILES } from '@approx-darts/backend';
+import { evaluateCheckpoint, loadTrainCheckpoint, RUN_FILES } from '@approx-darts/run';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress } from '../progress';

@@ -12,7 +12,7 @@ import { BiLevelPlan, overrideSearchPlan, searchPlanPreset } from '@approx-darts
 import { approxDartsSpace, DARTS_SEARCH_MACRO, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
 import { CHECKPOINT_JSON, ConfigHistory, writeJsonAtomic } from '@approx-darts/run-store';
-import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, SearchSetupError, type EpochRecord } from '@approx-darts/backend';
+import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, SearchSetupError, type EpochRecord } from '@approx-darts/run';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';

@@ -7,7 +7,7 @@ import { pipe } from 'fp-ts/function';
 import { PAPER_EVAL_MACRO, reductionCellsOf } from '@approx-darts/search-space';
 import { overrideTrainPlan, trainPlanPreset, type LrSchedule, type TrainPlan } from '@approx-darts/schedule';
 import { isFp32 } from '@approx-darts/multipliers';
-import { loadTrainCheckpoint, NonFiniteLossError, runTraining, RUN_FILES, TrainRunConfig, type EpochMetrics } from '@approx-darts/backend';
+import { loadTrainCheckpoint, NonFiniteLossError, runTraining, RUN_FILES, TrainRunConfig, type EpochMetrics } from '@approx-darts/run';
 import { dataIdentity } from '@approx-darts/cifar10';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';

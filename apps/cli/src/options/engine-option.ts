@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import { EngineName, EngineUnavailableError, selectEngine, type EngineInfo } from '@approx-darts/backend';
+import { EngineName, EngineUnavailableError, selectEngine, type EngineInfo } from '@approx-darts/engines';
 import { CliError } from '../cli-error';
 
 /** `--engine`, activated; an unavailable engine is a CliError with the probe's reason (exit 2). */

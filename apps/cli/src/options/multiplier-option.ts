@@ -1,6 +1,6 @@
 import { entryByName, isFp32, paperPowerMw } from '@approx-darts/multipliers';
 import { loadMultiplierTable, lutDirProblem, MultiplierFileError, readMultiplierMetadata } from '@approx-darts/io';
-import type { ApproxBinding } from '@approx-darts/backend';
+import type { ApproxBinding } from '@approx-darts/kernels';
 import { CliError } from '../cli-error';
 
 /** The approximate binding of `--multiplier` (null for fp32); a bad table is a CliError naming the file. */

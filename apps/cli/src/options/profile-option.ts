@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createStepProfiler, formatRunProfile, type StepProfiler } from '@approx-darts/backend';
+import { createStepProfiler, formatRunProfile, type StepProfiler } from '@approx-darts/run';
 import { writeJsonAtomic } from '@approx-darts/run-store';
 
 /** `--profile` of search and train: kernels per step, by kernel name, into the run directory. */

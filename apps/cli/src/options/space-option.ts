@@ -3,7 +3,7 @@ import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import { CELL_TYPES, multiplierOf, multipliersOf, runMultiplierOf, SearchSpace, decodeSearchSpace, withMacro, type Operation } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
-import type { ApproxBinding } from '@approx-darts/backend';
+import type { ApproxBinding } from '@approx-darts/kernels';
 import { CliError } from '../cli-error';
 import { loadBinding } from './multiplier-option';
 

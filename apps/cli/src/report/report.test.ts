@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { DARTS_V2 } from '@approx-darts/genotype';
 import { PAPER_TRAIN_PLAN } from '@approx-darts/schedule';
-import type { EpochMetrics, TrainRunConfig } from '@approx-darts/backend';
+import type { EpochMetrics, TrainRunConfig } from '@approx-darts/run';
 import { linePlot, niceTicks } from './svg-plot';
 import { trainReportMarkdown, writeTrainReport } from './train-report';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { genotypeToJson } from '@approx-darts/genotype';
 import { writeFileAtomic } from '@approx-darts/run-store';
-import type { EpochMetrics, TrainRunConfig } from '@approx-darts/backend';
+import type { EpochMetrics, TrainRunConfig } from '@approx-darts/run';
 import type { InferenceEnergy } from '../inference-energy';
 import { linePlot } from './svg-plot';
 

@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonl, writeJsonAtomic } from '@approx-darts/run-store';
-import { EpochRecord } from '@approx-darts/backend';
+import { EpochRecord } from '@approx-darts/run';
 import { SELECTION_FILE } from '@approx-darts/sweep';
 import { CliError } from '../cli-error';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { readJsonl } from '@approx-darts/run-store';
-import { EpochMetrics, EpochRecord, RUN_FILES, TrainRunConfig } from '@approx-darts/backend';
+import { EpochMetrics, EpochRecord, RUN_FILES, TrainRunConfig } from '@approx-darts/run';
 import { evalNetworkPlan, planTotals } from '@approx-darts/network-plan';
 import { EVAL_OUTPUT, type Job, type JobGraph, type NetworkOutcome, type SearchOutcome } from '@approx-darts/sweep';
 import { inferenceEnergy } from '../inference-energy';

@@ -1,4 +1,0 @@
-export * from './eval-network';
-export { dropPath, dropPathAt } from './drop-path';
-export type { DropPathOptions } from './eval-cell';
-export { RANGE_MOMENTUM } from '../network/input-range';

@@ -1,2 +1,0 @@
-export * from './kernel-profile';
-export * from './step-profiler';

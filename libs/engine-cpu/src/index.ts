@@ -1,0 +1,1 @@
+export { registerFastCpuKernels } from './register';

@@ -1,0 +1,2 @@
+export * from './search-network';
+export * from './eval-network';

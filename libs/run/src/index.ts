@@ -1,0 +1,5 @@
+export * from './search';
+export * from './train';
+export * from './readback';
+export * from './profile';
+export * from './autodiff';

@@ -1,0 +1,270 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { createRng, epochBatches, evalAugmentation, searchSplit, trainAugmentation, type Batch, type Records, type Rng } from '@approx-darts/cifar10';
+import { derive, genotypeToJson, softmax, type Alphas, type Genotype } from '@approx-darts/genotype';
+import { learningRate, type BiLevelPlan } from '@approx-darts/schedule';
+import type { Operation, SearchSpace } from '@approx-darts/search-space';
+import { appendJsonl, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic } from '@approx-darts/run-store';
+import { buildSearchNetwork, disposeParams, type SearchNetwork } from '@approx-darts/networks';
+import type { ApproxBinding } from '@approx-darts/kernels';
+import { createOptimizer } from '@approx-darts/optimizers';
+import { alphaEvolutionSvg } from './alpha-plot';
+import type { StepProfiler } from '../profile';
+import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
+import { readScalars } from '../readback';
+import { SearchDivergedError, SearchSetupError } from './errors';
+import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
+import { EpochRecord, type Measured } from './search-records';
+
+/** The files of a search run directory. */
+export const SEARCH_FILES = {
+  metrics: 'metrics.jsonl',
+  genotype: 'genotype.json',
+  checkpoint: 'checkpoint',
+  alphaPlot: 'alphas.svg',
+} as const;
+
+/** Progress of the current epoch, once per step. */
+export interface StepEvent {
+  readonly epoch: number;
+  readonly step: number;
+  readonly steps: number;
+  /** Images processed by this step (weight batch plus architecture batch). */
+  readonly images: number;
+  readonly train: BatchStats;
+  readonly valid: BatchStats | undefined;
+}
+
+export interface SearchOptions {
+  readonly space: SearchSpace;
+  readonly plan: BiLevelPlan;
+  readonly seed: number;
+  /** The training set the two halves are drawn from; `indices` selects a subset (the --limit flag). */
+  readonly records: Records;
+  readonly indices?: Int32Array;
+  readonly bindingOf?: (op: Operation) => ApproxBinding | null;
+  readonly outDir: string;
+  /** Continue from the checkpoint in outDir (a missing one starts fresh). */
+  readonly resume: boolean;
+  /** Stop after this many completed epochs (of the plan's), as if killed after the checkpoint. */
+  readonly stopAfter?: number;
+  readonly onEpochStart?: (e: { readonly epoch: number; readonly epochs: number; readonly images: number; readonly warmup: boolean }) => void;
+  readonly onStep?: (e: StepEvent) => void;
+  readonly onEpoch?: (r: EpochRecord) => void;
+  /** Counts the kernels of every bi-level step (`search --profile`). */
+  readonly profiler?: StepProfiler;
+}
+
+export interface SearchResult {
+  readonly genotype: Genotype;
+  /** softmax(alpha) after the last completed epoch. */
+  readonly alphas: Alphas;
+  readonly history: readonly EpochRecord[];
+  /** Epochs completed in this call (0 when the run was already finished). */
+  readonly epochsRun: number;
+}
+
+/** The raw alphas of both cell types, read back asynchronously (once per epoch). */
+const readAlphas = async (net: SearchNetwork): Promise<Alphas> => {
+  const [normal, reduce] = await Promise.all([net.alphas.normal.array(), net.alphas.reduce.array()]);
+  return { normal: normal as number[][], reduce: reduce as number[][] };
+};
+
+const softmaxRows = (alphas: Alphas): Alphas => ({ normal: alphas.normal.map((r) => [...softmax(r)]), reduce: alphas.reduce.map((r) => [...softmax(r)]) });
+
+const labelled = (b: Batch): LabelledBatch => ({ x: b.x, y: b.y as tf.Tensor1D });
+
+const disposeBatch = (b: Batch | undefined): void => {
+  if (b === undefined) return;
+  b.x.dispose();
+  b.y.dispose();
+};
+
+/**
+ * Inference-mode loss and accuracy over some records (BN running statistics, no augmentation beyond normalization).
+ * Each batch's summed loss and correct count stay on the device until the pass is queued, then come back in one read.
+ */
+export const evaluateSearchNetwork = async (net: SearchNetwork, records: Records, indices: Int32Array, batchSize: number): Promise<Measured> => {
+  const perBatch: tf.Tensor1D[] = [];
+  let images = 0;
+  try {
+    for await (const b of epochBatches({ records, indices, batchSize, rng: createRng(0), shuffle: false, augmentation: evalAugmentation, labels: 'int32' })) {
+      perBatch.push(
+        tf.tidy(() => {
+          const logits = net.forward(b.x, 'eval');
+          const y = b.y as tf.Tensor1D;
+          const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, logits.shape[1]), logits, undefined, undefined, tf.Reduction.SUM);
+          return tf.stack([ce, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'))]) as tf.Tensor1D;
+        }),
+      );
+      images += b.indices.length;
+      disposeBatch(b);
+    }
+  } catch (e) {
+    tf.dispose(perBatch);
+    throw e;
+  }
+  const values = await readScalars(perBatch);
+  // Summed on the host in batch order, in double precision.
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < values.length; i += 2) {
+    loss += values[i] ?? Number.NaN;
+    correct += values[i + 1] ?? 0;
+  }
+  return { loss: images > 0 ? loss / images : NaN, accuracy: images > 0 ? correct / images : NaN, images };
+};
+
+/**
+ * Interprets a BiLevelPlan over a search space (docs/DARTS.md): the training records are split (stratified,
+ * seeded) into a weight part and an architecture part; warm-up epochs train weights only; then every step
+ * is an architecture step on an architecture batch (first or second order) and a weight step on a weight
+ * batch, in the plan's step order. After each epoch it appends the epoch's record to metrics.jsonl, rewrites
+ * genotype.json and the alpha plot, and saves an atomic checkpoint; `resume` continues from it and gives the
+ * same result as an uninterrupted run. A non-finite loss stops the run with SearchDivergedError.
+ */
+export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
+  const { plan, space } = o;
+  await mkdir(o.outDir, { recursive: true });
+  const metricsPath = join(o.outDir, SEARCH_FILES.metrics);
+  const checkpointDir = join(o.outDir, SEARCH_FILES.checkpoint);
+
+  const all = o.indices ?? Int32Array.from({ length: o.records.count }, (_, i) => i);
+  const split = searchSplit(
+    Array.from(all, (i) => o.records.labels[i] ?? 0),
+    { seed: o.seed, weightFraction: plan.weightFraction },
+  );
+  const weightIndices = Int32Array.from(split.weights, (k) => all[k] ?? 0);
+  const archIndices = Int32Array.from(split.arch, (k) => all[k] ?? 0);
+  if (weightIndices.length === 0 || archIndices.length === 0)
+    throw new SearchSetupError(`too few images (${all.length}) to split into weight and architecture parts by weightFraction ${plan.weightFraction}`);
+
+  const net = buildSearchNetwork(space, { seed: o.seed, ...(o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
+  const optimizers = {
+    weights: createOptimizer(plan.weights, net.weights),
+    architecture: createOptimizer(plan.architecture, [net.alphas.normal, net.alphas.reduce]),
+  };
+  let rngs: { weights: Rng; architecture: Rng } = { weights: createRng(o.seed * 2 + 1), architecture: createRng(o.seed * 2 + 2) };
+  let start = 0;
+  let history: EpochRecord[] = [];
+  try {
+    if (o.resume) {
+      const meta = await restoreSearchCheckpoint(checkpointDir, { store: net.store, optimizers });
+      if (meta !== undefined) {
+        start = meta.epoch;
+        rngs = { weights: createRng(meta.rng.weights), architecture: createRng(meta.rng.architecture) };
+      }
+      // Records of epochs after the checkpoint (killed between the metrics line and the checkpoint) are dropped.
+      history = (await truncateJsonl(metricsPath, (r) => EpochRecord.is(r) && r.epoch < start)).filter(EpochRecord.is);
+    } else {
+      const existing = await readJsonl(metricsPath).catch(() => []);
+      if (existing.length > 0) throw new Error(`${metricsPath} already holds a run; resume it or choose another output directory`);
+    }
+
+    const end = Math.min(plan.epochs, o.stopAfter ?? plan.epochs);
+    for (let epoch = start; epoch < end; epoch++) {
+      const warmup = epoch < plan.warmupEpochs;
+      const lrW = learningRate(plan.weights.lr, epoch, plan.epochs);
+      const lrA = learningRate(plan.architecture.lr, epoch, plan.epochs);
+      const started = performance.now();
+      const weightStream = epochBatches({ records: o.records, indices: weightIndices, batchSize: plan.batchSize, rng: rngs.weights, shuffle: true, augmentation: trainAugmentation({ cutout: false }), labels: 'int32' });
+      const archStream = warmup
+        ? undefined
+        : epochBatches({ records: o.records, indices: archIndices, batchSize: plan.batchSize, rng: rngs.architecture, shuffle: true, augmentation: trainAugmentation({ cutout: false }), labels: 'int32' });
+      const steps = warmup ? Math.ceil(weightIndices.length / plan.batchSize) : Math.min(Math.ceil(weightIndices.length / plan.batchSize), Math.ceil(archIndices.length / plan.batchSize));
+      o.onEpochStart?.({ epoch, epochs: plan.epochs, warmup, images: warmup ? weightIndices.length : Math.min(weightIndices.length, archIndices.length) * 2 });
+
+      const wIt = weightStream[Symbol.asyncIterator]();
+      const aIt = archStream?.[Symbol.asyncIterator]();
+      const train = { loss: 0, correct: 0, images: 0 };
+      let images = 0;
+      try {
+        for (let step = 0; step < steps; step++) {
+          const wb = await wIt.next();
+          const ab = aIt === undefined ? undefined : await aIt.next();
+          if (wb.done === true || ab?.done === true) break;
+          const weightBatch = wb.value;
+          const archBatch = ab?.value;
+          try {
+            const bilevelStep = async () => {
+              let trainPending: PendingStats | undefined;
+              let validPending: PendingStats | undefined;
+              for (const which of plan.stepOrder) {
+                if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, plan.weights, lrW);
+                else if (archBatch !== undefined) {
+                  const unrolled: UnrolledContext | undefined =
+                    plan.order === 'second'
+                      ? {
+                          trainBatch: labelled(weightBatch),
+                          lr: lrW,
+                          momentum: plan.weights.kind === 'sgd' ? plan.weights.momentum : 0,
+                          weightDecay: plan.weights.weightDecay,
+                          momentumOf: (v) => optimizers.weights.momentum(v),
+                        }
+                      : undefined;
+                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
+                }
+              }
+              // The step's one read, once both halves are queued.
+              return readBatchStats([trainPending, validPending]);
+            };
+            const [trainStats, validStats] = await (o.profiler === undefined ? bilevelStep() : o.profiler.around(bilevelStep));
+            for (const [what, s] of [['training', trainStats], ['architecture', validStats]] as const)
+              if (s !== undefined && !Number.isFinite(s.loss))
+                throw new SearchDivergedError(
+                  `the search diverged: ${what} loss is ${s.loss} at epoch ${epoch + 1} step ${step + 1}; ` +
+                    (epoch > 0 ? `the checkpoint of epoch ${epoch} in ${checkpointDir} is kept` : 'no epoch had finished, so there is no checkpoint') +
+                    ' (try a lower learning rate)',
+                  epoch,
+                  step,
+                );
+            if (trainStats !== undefined) {
+              train.loss += trainStats.loss * trainStats.count;
+              train.correct += trainStats.correct;
+              train.images += trainStats.count;
+            }
+            const stepImages = weightBatch.indices.length + (archBatch?.indices.length ?? 0);
+            images += stepImages;
+            o.onStep?.({ epoch, step, steps, images: stepImages, train: trainStats ?? { loss: NaN, correct: 0, count: 0 }, valid: validStats });
+          } finally {
+            disposeBatch(weightBatch);
+            disposeBatch(archBatch);
+          }
+        }
+      } finally {
+        await wIt.return?.();
+        await aIt?.return?.();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const valid = await evaluateSearchNetwork(net, o.records, archIndices, plan.batchSize);
+      const raw = await readAlphas(net);
+      const alphas = softmaxRows(raw);
+      const genotype = derive(space)(raw);
+      const record: EpochRecord = {
+        epoch,
+        warmup,
+        train: { loss: train.images > 0 ? train.loss / train.images : NaN, accuracy: train.images > 0 ? train.correct / train.images : NaN, images: train.images },
+        valid,
+        lr: { weights: lrW, architecture: warmup ? 0 : lrA },
+        seconds,
+        imagesPerSecond: images / Math.max(seconds, 1e-9),
+        alphas,
+        genotype: genotypeToJson(genotype),
+      };
+      history = [...history, record];
+      // Metrics first, checkpoint last: a kill in between re-runs the epoch and drops its record on resume.
+      await appendJsonl(metricsPath, record);
+      await writeJsonAtomic(join(o.outDir, SEARCH_FILES.genotype), record.genotype);
+      await writeFileAtomic(join(o.outDir, SEARCH_FILES.alphaPlot), alphaEvolutionSvg(space, history.map((r) => r.alphas)));
+      await saveSearchCheckpoint(checkpointDir, { store: net.store, optimizers }, { kind: 'approx-darts-search', epoch: epoch + 1, rng: { weights: rngs.weights.state(), architecture: rngs.architecture.state() } });
+      o.onEpoch?.(record);
+    }
+    const raw = await readAlphas(net);
+    return { genotype: derive(space)(raw), alphas: softmaxRows(raw), history, epochsRun: Math.max(0, end - start) };
+  } finally {
+    optimizers.weights.dispose();
+    optimizers.architecture.dispose();
+    disposeParams(net.store);
+  }
+};

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Batch } from '@approx-darts/cifar10';
+import type { EvalNetwork } from '@approx-darts/networks';
+import type { StepProfiler } from '../profile';
+import { clipByGlobalNorm, globalNormSquared } from '@approx-darts/optimizers';
+import type { Optimizer } from '@approx-darts/optimizers';
+import { readScalars } from '../readback/read-scalars';
+import { correctCount, crossEntropy } from './loss';
+import { variableGradsReleasing } from '../autodiff/backprop-release';
+
+/** Thrown when the loss or the gradient norm stops being finite; training stops at that batch (see trainEpoch). */
+export class NonFiniteLossError extends Error {
+  constructor(
+    message: string,
+    readonly epoch: number,
+    readonly batch: number,
+  ) {
+    super(message);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Running totals of one pass, reported after every batch. */
+export interface PassProgress {
+  readonly images: number;
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+export interface PassResult extends PassProgress {
+  readonly seconds: number;
+  readonly maxGradNorm: number;
+}
+
+export interface TrainStepOptions {
+  readonly epoch: number;
+  readonly lr: number;
+  readonly dropPath: number;
+  readonly random: () => number;
+  readonly auxiliaryWeight: number;
+  readonly gradClip: number | undefined;
+  /** Counts the kernels of every training step (`train --profile`). */
+  readonly profiler?: StepProfiler;
+}
+
+const sums = () => ({ images: 0, loss: 0, correct: 0 });
+const progressOf = (s: ReturnType<typeof sums>): PassProgress => ({
+  images: s.images,
+  loss: s.images > 0 ? s.loss / s.images : 0,
+  accuracy: s.images > 0 ? s.correct / s.images : 0,
+});
+
+/**
+ * One training epoch: per batch, loss = CE(logits) + auxiliaryWeight * CE(aux logits), gradients of the weights,
+ * global-norm clipping on the device, one optimizer step, then one read of the batch's loss, correct count and
+ * squared gradient norm together (only asynchronous reads work on the webgpu engine, and reading once the update is
+ * queued keeps the device busy). A non-finite loss or gradient norm throws NonFiniteLossError: that batch's update
+ * is already applied, so the network must be discarded, as runTraining does (it keeps the last good checkpoint).
+ */
+export const trainEpoch = async (
+  network: EvalNetwork,
+  optimizer: Optimizer,
+  batches: AsyncIterable<Batch>,
+  o: TrainStepOptions,
+  onBatch?: (p: PassProgress, batchImages: number) => void,
+): Promise<PassResult> => {
+  const start = performance.now();
+  const s = sums();
+  let maxGradNorm = 0;
+  let index = 0;
+  for await (const batch of batches) {
+    const trainStep = async () => {
+      const y = batch.y as tf.Tensor2D;
+      const n = batch.x.shape[0];
+      const side: { correct?: tf.Scalar } = {};
+      const { value, grads } = variableGradsReleasing(() => {
+        const out = network.forward(batch.x, 'train', { probability: o.dropPath, random: o.random });
+        side.correct = tf.keep(correctCount(out.logits, y));
+        const main = crossEntropy(out.logits, y);
+        return out.auxLogits === undefined || o.auxiliaryWeight === 0 ? main : tf.add(main, tf.mul(crossEntropy(out.auxLogits, y), o.auxiliaryWeight));
+      }, network.weights);
+      const clipped = o.gradClip === undefined ? undefined : clipByGlobalNorm(grads, o.gradClip);
+      const normSquared = clipped?.normSquared ?? globalNormSquared(Object.values(grads));
+      optimizer.step(clipped?.grads ?? grads, o.lr);
+      tf.dispose([batch.x, batch.y, ...Object.values(grads), ...Object.values(clipped?.grads ?? {})]);
+      return { n, values: await readScalars([value, side.correct ?? tf.scalar(0), normSquared]) };
+    };
+    const { n, values } = await (o.profiler === undefined ? trainStep() : o.profiler.around(trainStep));
+    const [loss = Number.NaN, correct = 0, squared = Number.NaN] = values;
+    const norm = Math.sqrt(squared);
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+      throw new NonFiniteLossError(`the loss became ${Number.isFinite(loss) ? `finite but the gradient norm is ${norm}` : loss} at epoch ${o.epoch + 1}, batch ${index + 1}`, o.epoch, index);
+    }
+    maxGradNorm = Math.max(maxGradNorm, norm);
+    s.images += n;
+    s.loss += loss * n;
+    s.correct += correct;
+    index += 1;
+    onBatch?.(progressOf(s), n);
+  }
+  return { ...progressOf(s), seconds: (performance.now() - start) / 1000, maxGradNorm };
+};
+
+/**
+ * Loss and accuracy of the network in inference mode (running BN statistics, recorded quantization ranges); one read
+ * per batch, for the running figures `onBatch` reports.
+ */
+export const evaluateNetwork = async (
+  network: EvalNetwork,
+  batches: AsyncIterable<Batch>,
+  onBatch?: (p: PassProgress, batchImages: number) => void,
+): Promise<PassResult> => {
+  const start = performance.now();
+  const s = sums();
+  for await (const batch of batches) {
+    const y = batch.y as tf.Tensor2D;
+    const [loss, correct] = tf.tidy(() => {
+      const { logits } = network.forward(batch.x, 'eval');
+      return [crossEntropy(logits, y), correctCount(logits, y)];
+    });
+    const n = batch.x.shape[0];
+    tf.dispose([batch.x, batch.y]);
+    const [l = Number.NaN, c = 0] = await readScalars([loss, correct]);
+    s.images += n;
+    s.loss += l * n;
+    s.correct += c;
+    onBatch?.(progressOf(s), n);
+  }
+  return { ...progressOf(s), seconds: (performance.now() - start) / 1000, maxGradNorm: 0 };
+};
