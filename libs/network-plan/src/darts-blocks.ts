@@ -1,6 +1,7 @@
 import { multiplierOf, type Operation } from '@approx-darts/search-space';
 import type { Shape } from './layer';
 import { bn, conv, pool, type Block } from './layers';
+import { paramPaths, type PreprocessWiring } from './cell-wiring';
 
 const EXACT = { multiplier: null } as const;
 
@@ -61,13 +62,18 @@ const depthwisePointwise = (
   return { layers: [dw, pw, bn(`${path}.bn`, pw.output, affine)], output: pw.output };
 };
 
+/** The layers of a cell input's preprocessing to `channels` (exact arithmetic). */
+export const preprocessBlock = (p: PreprocessWiring, input: Shape, channels: number, affine: boolean): Block =>
+  p.kind === 'factorized_reduce' ? factorizedReduce(p.path, input, channels, affine) : reluConvBn(p.path, input, channels, affine);
+
 /**
- * The layers of one operation applied to `input` with the given stride (docs/DARTS.md), on the op's multiplier.
+ * The layers of one operation at `path` (its parameter path, libs/network-plan/src/cell-wiring.ts) applied to `input`
+ * with the given stride (docs/DARTS.md), on the op's multiplier.
  * `none` and the identity skip do no arithmetic and give no layers; a stride-2 skip is a FactorizedReduce.
  * @example operationBlock('e', { kind: 'sep_conv', name: 'sep_conv_3x3', kernel: 3 }, [16, 32, 32], 1, { affine: true, bnAfterPool: false }).layers.length === 6
  */
 export const operationBlock = (path: string, op: Operation, input: Shape, stride: number, mode: BlockMode): Block => {
-  const p = `${path}.${op.name}`;
+  const p = path;
   const strided: Shape = [input[0], Math.ceil(input[1] / stride), Math.ceil(input[2] / stride)];
   switch (op.kind) {
     case 'none':
@@ -79,13 +85,13 @@ export const operationBlock = (path: string, op: Operation, input: Shape, stride
       return { layers: mode.bnAfterPool ? [pl, bn(`${p}.bn`, pl.output, false)] : [pl], output: pl.output };
     }
     case 'conv':
-      return reluConvBn(`${p}.0`, input, input[0], mode.affine, { kernel: op.kernel, stride, multiplier: multiplierOf(op) ?? null });
+      return reluConvBn(p, input, input[0], mode.affine, { kernel: op.kernel, stride, multiplier: multiplierOf(op) ?? null });
     case 'sep_conv':
     case 'dil_conv': {
       const spec = { kernel: op.kernel, multiplier: multiplierOf(op) ?? null };
-      if (op.kind === 'dil_conv') return depthwisePointwise(`${p}.0`, input, spec, stride, op.dilation, mode.affine);
-      const first = depthwisePointwise(`${p}.0`, input, spec, stride, 1, mode.affine);
-      const second = depthwisePointwise(`${p}.1`, first.output, spec, 1, 1, mode.affine);
+      if (op.kind === 'dil_conv') return depthwisePointwise(p, input, spec, stride, op.dilation, mode.affine);
+      const first = depthwisePointwise(paramPaths.sepStack(p, 0), input, spec, stride, 1, mode.affine);
+      const second = depthwisePointwise(paramPaths.sepStack(p, 1), first.output, spec, 1, 1, mode.affine);
       return { layers: [...first.layers, ...second.layers], output: second.output };
     }
   }

@@ -4,7 +4,8 @@ import { cellSlots, reductionCellsOf, type CellSlot, type CellType, type Macro, 
 import { runOperations, type Genotype, type GenotypeCell } from '@approx-darts/genotype';
 import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, asAuxiliary, bn, conv, globalAvgPool, linear, pool, type Block } from './layers';
-import { factorizedReduce, operationBlock, reluConvBn } from './darts-blocks';
+import { operationBlock, preprocessBlock } from './darts-blocks';
+import { evalCellWiring } from './cell-wiring';
 
 /** The evaluation network: affine BN, pools without BN. */
 const EVAL_MODE = { affine: true, bnAfterPool: false } as const;
@@ -45,30 +46,30 @@ const runOperationsOf = (genotype: Genotype, multiplier: string | null): E.Eithe
   );
 
 const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, opOf: OpOf): E.Either<PlanError, Block> => {
-  const path = `cells.${slot.index}`;
-  const pre0 = slot.reductionPrev ? factorizedReduce(`${path}.preprocess0`, s0, slot.c, true) : reluConvBn(`${path}.preprocess0`, s0, slot.c, true);
-  const pre1 = reluConvBn(`${path}.preprocess1`, s1, slot.c, true);
+  const cellType = slot.reduction ? 'reduce' : 'normal';
+  const unknown: PlanError[] = [];
+  const wired = evalCellWiring(cell, slot, (name) => {
+    const op = opOf(cellType, name);
+    if (E.isLeft(op)) unknown.push(op.left);
+    return E.isRight(op) ? op.right : undefined;
+  });
+  if (!wired.ok) return E.left(unknown[0] ?? { message: wired.problem });
+  const { path, preprocess, nodes } = wired.wiring;
+  const [pre0, pre1] = [preprocessBlock(preprocess[0], s0, slot.c, true), preprocessBlock(preprocess[1], s1, slot.c, true)];
   const states: Shape[] = [pre0.output, pre1.output];
   const layers: Layer[] = [...pre0.layers, ...pre1.layers];
-  for (const [n, edges] of cell.nodes.entries()) {
-    let out: Shape | undefined;
-    for (const [k, edge] of edges.entries()) {
-      const input = states[edge.input];
-      if (!input) return E.left({ message: `${path} node ${n}: edge from state ${edge.input}, which does not exist yet` });
-      const op = opOf(slot.reduction ? 'reduce' : 'normal', edge.op);
-      if (E.isLeft(op)) return op;
-      const block = operationBlock(`${path}.node${n + CELL_INPUTS}.edge${k}`, op.right, input, slot.reduction && edge.input < CELL_INPUTS ? 2 : 1, EVAL_MODE);
+  for (const [n, edges] of nodes.entries()) {
+    let out = states[1] as Shape;
+    for (const edge of edges) {
+      const block = operationBlock(edge.path, edge.op, states[edge.input] as Shape, edge.stride, EVAL_MODE);
       layers.push(...block.layers);
       out = block.output;
     }
-    if (!out) return E.left({ message: `${path} node ${n}: no incoming edges` });
     layers.push(add(`${path}.node${n + CELL_INPUTS}.sum`, out, edges.length));
     states.push(out);
   }
-  const concat = cell.concat.map((i) => states[i]);
-  const first = concat[0];
-  if (!first || concat.some((s) => s === undefined)) return E.left({ message: `${path}: concat ${JSON.stringify(cell.concat)} names a missing state` });
-  return E.right({ layers, output: [concat.length * slot.c, first[1], first[2]] });
+  const first = states[cell.concat[0] as number] as Shape;
+  return E.right({ layers, output: [cell.concat.length * slot.c, first[1], first[2]] });
 };
 
 /** DARTS's auxiliary head (CIFAR, 8x8 input): ReLU, avgpool 5/3, 1x1 conv 128 + BN, ReLU, 2x2 conv 768 + BN, ReLU, linear. */

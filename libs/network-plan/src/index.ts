@@ -4,3 +4,4 @@ export * from './darts-blocks';
 export * from './search-network';
 export * from './eval-network';
 export * from './plan-totals';
+export * from './cell-wiring';

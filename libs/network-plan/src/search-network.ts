@@ -1,36 +1,32 @@
-import { cellSlots, concatOf, edgesOf, type CellSlot, type SearchSpace } from '@approx-darts/search-space';
+import { cellSlots, type CellSlot, type SearchSpace } from '@approx-darts/search-space';
 import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, bn, conv, globalAvgPool, linear, type Block } from './layers';
-import { factorizedReduce, operationBlock, reluConvBn } from './darts-blocks';
+import { operationBlock, preprocessBlock } from './darts-blocks';
+import { searchCellWiring } from './cell-wiring';
 
 /** The search network's BN has no affine parameters (except the stem's) and every pool is followed by BN. */
 const SEARCH_MODE = { affine: false, bnAfterPool: true } as const;
 
 const searchCell = (space: SearchSpace, slot: CellSlot, s0: Shape, s1: Shape): Block => {
-  const path = `cells.${slot.index}`;
-  const { topology } = space;
-  const pre0 = slot.reductionPrev ? factorizedReduce(`${path}.preprocess0`, s0, slot.c, false) : reluConvBn(`${path}.preprocess0`, s0, slot.c, false);
-  const pre1 = reluConvBn(`${path}.preprocess1`, s1, slot.c, false);
+  const wiring = searchCellWiring(space.topology, slot.reduction ? space.reduce : space.normal, slot);
+  const { path } = wiring;
+  const [pre0, pre1] = [preprocessBlock(wiring.preprocess[0], s0, slot.c, false), preprocessBlock(wiring.preprocess[1], s1, slot.c, false)];
   const states: Shape[] = [pre0.output, pre1.output];
-  const ops = slot.reduction ? space.reduce : space.normal;
   const layers: Layer[] = [...pre0.layers, ...pre1.layers];
-  for (const to of concatOf(topology)) {
-    const incoming = edgesOf(topology).filter((e) => e.to === to);
+  for (const { to, edges } of wiring.nodes) {
     let out: Shape | undefined;
-    for (const edge of incoming) {
+    for (const edge of edges) {
       const input = states[edge.from] as Shape;
-      const stride = slot.reduction && edge.from < topology.inputs ? 2 : 1;
-      const edgePath = `${path}.edges.${edge.index}`;
-      const blocks = ops.map((op) => operationBlock(edgePath, op, input, stride, SEARCH_MODE));
+      const blocks = edge.candidates.map((c) => operationBlock(c.path, c.op, input, edge.stride, SEARCH_MODE));
       out = blocks[0]?.output ?? input;
-      layers.push(...blocks.flatMap((b) => b.layers), add(`${edgePath}.mix`, out, ops.length, true));
+      layers.push(...blocks.flatMap((b) => b.layers), add(`${path}.edges.${edge.index}.mix`, out, edge.candidates.length, true));
     }
-    const node = out ?? states[1] as Shape;
-    layers.push(add(`${path}.node${to}`, node, incoming.length));
+    const node = out ?? (states[1] as Shape);
+    layers.push(add(`${path}.node${to}`, node, edges.length));
     states.push(node);
   }
   const last = states[states.length - 1] as Shape;
-  return { layers, output: [topology.nodes * slot.c, last[1], last[2]] };
+  return { layers, output: [wiring.concat.length * slot.c, last[1], last[2]] };
 };
 
 /**

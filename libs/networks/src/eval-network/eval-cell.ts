@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Operation } from '@approx-darts/search-space';
+import type { CellSlot, Operation } from '@approx-darts/search-space';
 import type { GenotypeCell } from '@approx-darts/genotype';
+import { evalCellWiring } from '@approx-darts/network-plan';
 import type { Block, BuildContext, Mode } from '../search-network/block';
-import { factorizedReduce, reluConvBn } from '../search-network/operations';
 import { buildOperation } from '../search-network/operations';
+import { preprocess } from '../search-network/search-cell';
 import { dropPath } from './drop-path';
 
 /** Per-call options of the evaluation network in training: drop-path probability and its random source. */
@@ -17,11 +18,7 @@ export type EvalCell = (s0: tf.Tensor4D, s1: tf.Tensor4D, mode: Mode, drop?: Dro
 
 export interface EvalCellShape {
   readonly cell: GenotypeCell;
-  readonly cPrevPrev: number;
-  readonly cPrev: number;
-  readonly channels: number;
-  readonly reduction: boolean;
-  readonly reductionPrev: boolean;
+  readonly slot: CellSlot;
   readonly operationOf: (name: string) => Operation;
 }
 
@@ -29,26 +26,18 @@ export interface EvalCellShape {
 const isIdentity = (op: Operation, stride: number): boolean => op.kind === 'skip' && stride === 1;
 
 /**
- * The DARTS evaluation cell of one genotype cell: preprocess both inputs to C channels, each node sums its
- * (two) kept edges, each edge op strided when it reads a cell input of a reduction cell, and drop path on the
- * non-identity edges during training.
+ * The DARTS evaluation cell of one genotype cell, wired as the plan wires it (libs/network-plan/src/cell-wiring.ts):
+ * preprocess both inputs to C channels, each node sums its kept edges, each edge op strided when it reads a cell
+ * input of a reduction cell, and drop path on the non-identity edges during training.
  */
-export const evalCell = (ctx: BuildContext, name: string, s: EvalCellShape): EvalCell => {
-  const pre0: Block = s.reductionPrev
-    ? factorizedReduce(ctx, `${name}.pre0`, s.cPrevPrev, s.channels)
-    : reluConvBn(ctx, `${name}.pre0`, s.cPrevPrev, s.channels, 1, 1);
-  const pre1 = reluConvBn(ctx, `${name}.pre1`, s.cPrev, s.channels, 1, 1);
-  const nodes = s.cell.nodes.map((edges, node) =>
-    edges.map((edge, j) => {
-      const op = s.operationOf(edge.op);
-      const stride = s.reduction && edge.input < 2 ? 2 : 1;
-      if (edge.input < 0 || edge.input >= node + 2) throw new Error(`${name}: node ${node + 2} reads state ${edge.input}, which does not exist yet`);
-      return { input: edge.input, identity: isIdentity(op, stride), block: buildOperation(ctx, `${name}.nodes.${node}.${j}_${op.name}`, op, s.channels, stride) };
-    }),
+export const evalCell = (ctx: BuildContext, s: EvalCellShape): EvalCell => {
+  const wired = evalCellWiring(s.cell, s.slot, s.operationOf);
+  if (!wired.ok) throw new Error(wired.problem);
+  const { wiring } = wired;
+  const [pre0, pre1] = wiring.preprocess.map((p) => preprocess(ctx, p, wiring.channels)) as [Block, Block];
+  const nodes = wiring.nodes.map((edges) =>
+    edges.map((edge) => ({ input: edge.input, identity: isIdentity(edge.op, edge.stride), block: buildOperation(ctx, edge.path, edge.op, wiring.channels, edge.stride) })),
   );
-  for (const i of s.cell.concat) {
-    if (i < 0 || i >= nodes.length + 2) throw new Error(`${name}: concat names state ${i}, the cell has ${nodes.length + 2}`);
-  }
   return (s0, s1, mode, drop) => {
     const states: tf.Tensor4D[] = [pre0(s0, mode), pre1(s1, mode)];
     for (const edges of nodes) {

@@ -80,9 +80,9 @@ export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
   const built = slots.map((slot) => {
     const cell = slot.reduction ? o.genotype.reduce : o.genotype.normal;
     const operationOf = opsOf(slot.reduction ? 'reduce' : 'normal');
-    const evalCellSpec = { cell, cPrevPrev: slot.cPrevPrev, cPrev: slot.cPrev, channels: slot.c, reduction: slot.reduction, reductionPrev: slot.reductionPrev, operationOf };
+    const evalCellSpec = { cell, slot, operationOf };
     if (o.auxiliary && slot.index === auxAfter) head = auxiliaryHead(store, 'auxiliary', slot.out, classes);
-    return { cell: evalCell(ctx, `cells.${slot.index}`, evalCellSpec) };
+    return { cell: evalCell(ctx, evalCellSpec) };
   });
   const cPrev = slots.at(-1)?.out ?? stemChannels;
   const classifierW = param(store, 'classifier.weight', [cPrev, classes], uniformFanIn(cPrev));

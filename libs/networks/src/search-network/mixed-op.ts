@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { OpSet } from '@approx-darts/search-space';
+import type { SearchEdgeWiring } from '@approx-darts/network-plan';
 import type { BuildContext, Mode } from './block';
 import { buildOperation } from './operations';
 
@@ -19,7 +19,7 @@ export type MixedOp = (x: tf.Tensor4D, mode: Mode) => readonly Candidate[];
  * The candidates of sum_o softmax(alpha)_o * o(x) over the op set. `none` contributes exactly zero to the sum (its
  * weight still enters the softmax), so it is skipped instead of computed.
  */
-export const mixedOp = (ctx: BuildContext, name: string, ops: OpSet, channels: number, stride: number): MixedOp => {
-  const blocks = ops.map((op, i) => ({ i, block: op.kind === 'none' ? undefined : buildOperation(ctx, `${name}.${i}_${op.name}`, op, channels, stride) }));
+export const mixedOp = (ctx: BuildContext, edge: SearchEdgeWiring, channels: number): MixedOp => {
+  const blocks = edge.candidates.map((c) => ({ i: c.opIndex, block: c.op.kind === 'none' ? undefined : buildOperation(ctx, c.path, c.op, channels, edge.stride) }));
   return (x, mode) => blocks.flatMap(({ i, block }) => (block === undefined ? [] : [{ index: i, y: block(x, mode) }]));
 };

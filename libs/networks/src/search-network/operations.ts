@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Operation } from '@approx-darts/search-space';
+import { paramPaths } from '@approx-darts/network-plan';
 import { batchNorm } from './batch-norm';
 import type { Block, BuildContext } from './block';
 import { conv2d, depthwiseConv2d, type ApproxBinding, type ConvOptions } from './conv';
@@ -89,8 +90,8 @@ export const dilConv = (
 
 /** sep_conv_k: two dil_conv halves with dilation 1, the first strided and keeping cin channels. */
 export const sepConv = (ctx: BuildContext, name: string, cin: number, cout: number, k: number, stride: number, approx: ApproxBinding | null): Block => {
-  const first = dilConv(ctx, `${name}.op1`, cin, cin, k, stride, 1, approx);
-  const second = dilConv(ctx, `${name}.op2`, cin, cout, k, 1, 1, approx);
+  const first = dilConv(ctx, paramPaths.sepStack(name, 0), cin, cin, k, stride, 1, approx);
+  const second = dilConv(ctx, paramPaths.sepStack(name, 1), cin, cout, k, 1, 1, approx);
   return (x, mode) => second(first(x, mode), mode);
 };
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients';
 import { cellSlots, edgesOf, type Operation, type SearchSpace } from '@approx-darts/search-space';
+import { searchCellWiring } from '@approx-darts/network-plan';
 import { batchNorm } from './batch-norm';
 import type { BuildContext, Mode } from './block';
 import { conv2d, type ApproxBinding } from './conv';
@@ -50,15 +51,7 @@ export const buildSearchNetwork = (space: SearchSpace, o: SearchNetworkOptions):
   const slots = cellSlots(space.macro, width);
   const built = slots.map((slot) => ({
     reduction: slot.reduction,
-    cell: searchCell(ctx, `cells.${slot.index}`, {
-      topology: space.topology,
-      ops: slot.reduction ? space.reduce : space.normal,
-      cPrevPrev: slot.cPrevPrev,
-      cPrev: slot.cPrev,
-      channels: slot.c,
-      reduction: slot.reduction,
-      reductionPrev: slot.reductionPrev,
-    }),
+    cell: searchCell(ctx, searchCellWiring(space.topology, slot.reduction ? space.reduce : space.normal, slot)),
   }));
   const cPrev = slots.at(-1)?.out ?? stemChannels;
   const classifierW = param(store, 'classifier.weight', [cPrev, classes], uniformFanIn(cPrev));
