@@ -8,7 +8,7 @@ import { loadCheckpoint, readJsonl } from '@approx-darts/run-store';
 import { DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { DARTS_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
 import { decodeGenotypeJson } from '@approx-darts/genotype';
-import { architectureStep, readBatchStats, runSearch, SearchDivergedError, unrolledArchitectureGradients, weightStep, type SearchOptions } from '@approx-darts/run';
+import { architectureStep, readBatchStats, runSearch, DivergedError, unrolledArchitectureGradients, weightStep, type SearchOptions } from '@approx-darts/run';
 import { selectEngine } from '@approx-darts/engines';
 import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
 import { createOptimizer } from '@approx-darts/optimizers';
@@ -55,7 +55,7 @@ describe('bi-level search loop', () => {
     const lr = { kind: 'warmup', epochs: 1, from: 0.01, then: { kind: 'constant', lr: 1e38 } } as const;
     const diverging: BiLevelPlan = { ...plan, batchSize: 2, weights: { kind: 'sgd', lr, momentum: 0.9, weightDecay: 0 } };
     const run = runSearch({ ...base(dir), plan: diverging });
-    await expect(run).rejects.toBeInstanceOf(SearchDivergedError);
+    await expect(run).rejects.toBeInstanceOf(DivergedError);
     await expect(run).rejects.toThrow(/diverged: .* loss is (NaN|-?Infinity) at epoch 2 .*checkpoint of epoch 1/);
     const checkpoint = await loadCheckpoint(join(dir, 'checkpoint'));
     expect((checkpoint?.meta as { epoch: number }).epoch).toBe(1);

@@ -12,7 +12,7 @@ import { BiLevelPlan, overrideSearchPlan, searchPlanPreset } from '@approx-darts
 import { approxDartsSpace, DARTS_SEARCH_MACRO, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
 import { CHECKPOINT_JSON, ConfigHistory, writeJsonAtomic } from '@approx-darts/run-store';
-import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, SearchSetupError, type EpochRecord } from '@approx-darts/run';
+import { DivergedError, ResumeError, runSearch, SEARCH_FILES, SetupError, type EpochRecord } from '@approx-darts/run';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
@@ -271,12 +271,12 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
         ...progressHooks(),
       });
     } catch (e) {
-      if (e instanceof SearchDivergedError) {
+      if (e instanceof DivergedError) {
         const [lr, archLr] = [peakLr(plan.weights.lr), peakLr(plan.architecture.lr)];
         throw new CliError(`${e.message}; to continue with lower rates: rerun the same command with --resume --lr ${lr / 2} (now ${lr}) or --arch-lr ${archLr / 2} (now ${archLr})`);
       }
-      if (e instanceof SearchSetupError) throw new CliError(limit !== null ? `--limit ${limit}: ${e.message}` : e.message);
-      if (e instanceof SearchResumeError) throw new CliError(e.message);
+      if (e instanceof SetupError) throw new CliError(limit !== null ? `--limit ${limit}: ${e.message}` : e.message);
+      if (e instanceof ResumeError) throw new CliError(e.message);
       throw e;
     }
     await profile.finish(runDir);

@@ -7,7 +7,7 @@ import { pipe } from 'fp-ts/function';
 import { PAPER_EVAL_MACRO, reductionCellsOf } from '@approx-darts/search-space';
 import { overrideTrainPlan, trainPlanPreset, type LrSchedule, type TrainPlan } from '@approx-darts/schedule';
 import { isFp32 } from '@approx-darts/multipliers';
-import { loadTrainCheckpoint, NonFiniteLossError, runTraining, RUN_FILES, TrainRunConfig, type EpochMetrics } from '@approx-darts/run';
+import { loadTrainCheckpoint, DivergedError, runTraining, RUN_FILES, TrainRunConfig, type EpochMetrics } from '@approx-darts/run';
 import { dataIdentity } from '@approx-darts/cifar10';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
@@ -188,7 +188,7 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
       await profile.finish(runDir);
       return { config, result };
     } catch (e) {
-      if (e instanceof NonFiniteLossError) {
+      if (e instanceof DivergedError) {
         const lr = peakLr(config.plan.optimizer.lr);
         throw new CliError(
           `training stopped: ${e.message}. The last good checkpoint is kept in ${resolve(runDir, RUN_FILES.checkpoint)}; ` +

@@ -4,6 +4,7 @@ import type { SearchNetwork } from '@approx-darts/networks';
 import { clipByGlobalNorm, globalNormSquared, type Optimizer } from '@approx-darts/optimizers';
 import { readScalars } from '../readback';
 import { variableGradsReleasing } from '../autodiff';
+import { correctCount, crossEntropy } from '../loss';
 
 /** A labelled batch: NHWC images and int32 labels. */
 export interface LabelledBatch {
@@ -52,8 +53,8 @@ const alphaVariables = (net: SearchNetwork): tf.Variable[] => [net.alphas.normal
 /** Mean cross-entropy of the network on a batch (train-mode BN), and its correct count as a side output. */
 const lossOf = (net: SearchNetwork, batch: LabelledBatch, correct: { value?: tf.Scalar }): tf.Scalar => {
   const logits = net.forward(batch.x, 'train');
-  correct.value = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32')));
-  return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, logits.shape[1]), logits) as tf.Scalar;
+  correct.value = tf.keep(correctCount(logits, batch.y));
+  return crossEntropy(logits, batch.y);
 };
 
 /** Gradients of the batch loss w.r.t. `variables` (keyed by variable name) plus the batch statistics, unread. */

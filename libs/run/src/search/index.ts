@@ -1,6 +1,5 @@
 export * from './alpha-plot';
 export * from './bilevel-step';
-export * from './errors';
 export * from './search-checkpoint';
 export * from './search-loop';
 export * from './search-records';

@@ -5,7 +5,7 @@ import { PathReporter } from 'io-ts/PathReporter';
 import { loadCheckpoint, saveCheckpoint, type SavedTensor } from '@approx-darts/run-store';
 import { assignParam, type ParamStore } from '@approx-darts/networks';
 import type { Optimizer } from '@approx-darts/optimizers';
-import { SearchResumeError } from './errors';
+import { ResumeError } from '../run-errors';
 import { SearchCheckpointMeta } from './search-records';
 
 // Optimizer slot names embed the tfjs variable name, whose store prefix differs between processes: checkpoints
@@ -48,14 +48,14 @@ export const restoreSearchCheckpoint = async (dir: string, state: SearchState): 
   const meta = pipe(
     SearchCheckpointMeta.decode(checkpoint.meta),
     E.getOrElseW((errors) => {
-      throw new SearchResumeError(`${dir}: not a search checkpoint (${PathReporter.report(E.left(errors)).join('; ')})`);
+      throw new ResumeError(`${dir}: not a search checkpoint (${PathReporter.report(E.left(errors)).join('; ')})`);
     }),
   );
   for (const e of state.store.entries.values()) {
     const t = checkpoint.tensors[`param/${e.name}`];
-    if (t === undefined) throw new SearchResumeError(`${dir}: checkpoint has no parameter ${e.name} (a different network?)`);
+    if (t === undefined) throw new ResumeError(`${dir}: checkpoint has no parameter ${e.name} (a different network?)`);
     if (!tf.util.arraysEqual([...t.shape], e.variable.shape))
-      throw new SearchResumeError(`${dir}: parameter ${e.name} has shape [${t.shape.join(',')}], this network has [${e.variable.shape.join(',')}]`);
+      throw new ResumeError(`${dir}: parameter ${e.name} has shape [${t.shape.join(',')}], this network has [${e.variable.shape.join(',')}]`);
     assignParam(e, t.data);
   }
   for (const [which, optimizer] of Object.entries(state.optimizers)) {
@@ -66,7 +66,7 @@ export const restoreSearchCheckpoint = async (dir: string, state: SearchState): 
     try {
       await optimizer.restore(slots);
     } catch (e) {
-      throw new SearchResumeError(`${dir}: ${which} optimizer state does not fit: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ResumeError(`${dir}: ${which} optimizer state does not fit: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       tf.dispose(Object.values(slots));
     }

@@ -12,10 +12,10 @@ import { createOptimizer } from '@approx-darts/optimizers';
 import { alphaEvolutionSvg } from './alpha-plot';
 import type { StepProfiler } from '../profile';
 import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
-import { readScalars } from '../readback';
-import { SearchDivergedError, SearchSetupError } from './errors';
+import { DivergedError, SetupError } from '../run-errors';
+import { evaluate } from '../evaluate';
 import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
-import { EpochRecord, type Measured } from './search-records';
+import { EpochRecord } from './search-records';
 
 /** The files of a search run directory. */
 export const SEARCH_FILES = {
@@ -82,47 +82,12 @@ const disposeBatch = (b: Batch | undefined): void => {
 };
 
 /**
- * Inference-mode loss and accuracy over some records (BN running statistics, no augmentation beyond normalization).
- * Each batch's summed loss and correct count stay on the device until the pass is queued, then come back in one read.
- */
-export const evaluateSearchNetwork = async (net: SearchNetwork, records: Records, indices: Int32Array, batchSize: number): Promise<Measured> => {
-  const perBatch: tf.Tensor1D[] = [];
-  let images = 0;
-  try {
-    for await (const b of epochBatches({ records, indices, batchSize, rng: createRng(0), shuffle: false, augmentation: evalAugmentation, labels: 'int32' })) {
-      perBatch.push(
-        tf.tidy(() => {
-          const logits = net.forward(b.x, 'eval');
-          const y = b.y as tf.Tensor1D;
-          const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, logits.shape[1]), logits, undefined, undefined, tf.Reduction.SUM);
-          return tf.stack([ce, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'))]) as tf.Tensor1D;
-        }),
-      );
-      images += b.indices.length;
-      disposeBatch(b);
-    }
-  } catch (e) {
-    tf.dispose(perBatch);
-    throw e;
-  }
-  const values = await readScalars(perBatch);
-  // Summed on the host in batch order, in double precision.
-  let loss = 0;
-  let correct = 0;
-  for (let i = 0; i < values.length; i += 2) {
-    loss += values[i] ?? Number.NaN;
-    correct += values[i + 1] ?? 0;
-  }
-  return { loss: images > 0 ? loss / images : NaN, accuracy: images > 0 ? correct / images : NaN, images };
-};
-
-/**
  * Interprets a BiLevelPlan over a search space (docs/DARTS.md): the training records are split (stratified,
  * seeded) into a weight part and an architecture part; warm-up epochs train weights only; then every step
  * is an architecture step on an architecture batch (first or second order) and a weight step on a weight
  * batch, in the plan's step order. After each epoch it appends the epoch's record to metrics.jsonl, rewrites
  * genotype.json and the alpha plot, and saves an atomic checkpoint; `resume` continues from it and gives the
- * same result as an uninterrupted run. A non-finite loss stops the run with SearchDivergedError.
+ * same result as an uninterrupted run. A non-finite loss stops the run with DivergedError.
  */
 export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
   const { plan, space } = o;
@@ -138,7 +103,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
   const weightIndices = Int32Array.from(split.weights, (k) => all[k] ?? 0);
   const archIndices = Int32Array.from(split.arch, (k) => all[k] ?? 0);
   if (weightIndices.length === 0 || archIndices.length === 0)
-    throw new SearchSetupError(`too few images (${all.length}) to split into weight and architecture parts by weightFraction ${plan.weightFraction}`);
+    throw new SetupError(`too few images (${all.length}) to split into weight and architecture parts by weightFraction ${plan.weightFraction}`);
 
   const net = buildSearchNetwork(space, { seed: o.seed, ...(o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
   const optimizers = {
@@ -212,7 +177,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
             const [trainStats, validStats] = await (o.profiler === undefined ? bilevelStep() : o.profiler.around(bilevelStep));
             for (const [what, s] of [['training', trainStats], ['architecture', validStats]] as const)
               if (s !== undefined && !Number.isFinite(s.loss))
-                throw new SearchDivergedError(
+                throw new DivergedError(
                   `the search diverged: ${what} loss is ${s.loss} at epoch ${epoch + 1} step ${step + 1}; ` +
                     (epoch > 0 ? `the checkpoint of epoch ${epoch} in ${checkpointDir} is kept` : 'no epoch had finished, so there is no checkpoint') +
                     ' (try a lower learning rate)',
@@ -237,7 +202,10 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
         await aIt?.return?.();
       }
       const seconds = (performance.now() - started) / 1000;
-      const valid = await evaluateSearchNetwork(net, o.records, archIndices, plan.batchSize);
+      const { seconds: _validSeconds, ...valid } = await evaluate(
+        (x) => net.forward(x, 'eval'),
+        epochBatches({ records: o.records, indices: archIndices, batchSize: plan.batchSize, rng: createRng(0), shuffle: false, augmentation: evalAugmentation, labels: 'int32' }),
+      );
       const raw = await readAlphas(net);
       const alphas = softmaxRows(raw);
       const genotype = derive(space)(raw);

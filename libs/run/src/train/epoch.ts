@@ -5,27 +5,10 @@ import type { StepProfiler } from '../profile';
 import { clipByGlobalNorm, globalNormSquared } from '@approx-darts/optimizers';
 import type { Optimizer } from '@approx-darts/optimizers';
 import { readScalars } from '../readback/read-scalars';
-import { correctCount, crossEntropy } from './loss';
+import { correctCount, crossEntropy } from '../loss';
+import { DivergedError } from '../run-errors';
+import { evaluate, type PassProgress } from '../evaluate';
 import { variableGradsReleasing } from '../autodiff/backprop-release';
-
-/** Thrown when the loss or the gradient norm stops being finite; training stops at that batch (see trainEpoch). */
-export class NonFiniteLossError extends Error {
-  constructor(
-    message: string,
-    readonly epoch: number,
-    readonly batch: number,
-  ) {
-    super(message);
-    this.name = 'NonFiniteLossError';
-  }
-}
-
-/** Running totals of one pass, reported after every batch. */
-export interface PassProgress {
-  readonly images: number;
-  readonly loss: number;
-  readonly accuracy: number;
-}
 
 export interface PassResult extends PassProgress {
   readonly seconds: number;
@@ -54,7 +37,7 @@ const progressOf = (s: ReturnType<typeof sums>): PassProgress => ({
  * One training epoch: per batch, loss = CE(logits) + auxiliaryWeight * CE(aux logits), gradients of the weights,
  * global-norm clipping on the device, one optimizer step, then one read of the batch's loss, correct count and
  * squared gradient norm together (only asynchronous reads work on the webgpu engine, and reading once the update is
- * queued keeps the device busy). A non-finite loss or gradient norm throws NonFiniteLossError: that batch's update
+ * queued keeps the device busy). A non-finite loss or gradient norm throws DivergedError: that batch's update
  * is already applied, so the network must be discarded, as runTraining does (it keeps the last good checkpoint).
  */
 export const trainEpoch = async (
@@ -70,7 +53,7 @@ export const trainEpoch = async (
   let index = 0;
   for await (const batch of batches) {
     const trainStep = async () => {
-      const y = batch.y as tf.Tensor2D;
+      const y = batch.y as tf.Tensor1D;
       const n = batch.x.shape[0];
       const side: { correct?: tf.Scalar } = {};
       const { value, grads } = variableGradsReleasing(() => {
@@ -89,7 +72,7 @@ export const trainEpoch = async (
     const [loss = Number.NaN, correct = 0, squared = Number.NaN] = values;
     const norm = Math.sqrt(squared);
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-      throw new NonFiniteLossError(`the loss became ${Number.isFinite(loss) ? `finite but the gradient norm is ${norm}` : loss} at epoch ${o.epoch + 1}, batch ${index + 1}`, o.epoch, index);
+      throw new DivergedError(`the loss became ${Number.isFinite(loss) ? `finite but the gradient norm is ${norm}` : loss} at epoch ${o.epoch + 1}, batch ${index + 1}`, o.epoch, index);
     }
     maxGradNorm = Math.max(maxGradNorm, norm);
     s.images += n;
@@ -101,30 +84,8 @@ export const trainEpoch = async (
   return { ...progressOf(s), seconds: (performance.now() - start) / 1000, maxGradNorm };
 };
 
-/**
- * Loss and accuracy of the network in inference mode (running BN statistics, recorded quantization ranges); one read
- * per batch, for the running figures `onBatch` reports.
- */
-export const evaluateNetwork = async (
-  network: EvalNetwork,
-  batches: AsyncIterable<Batch>,
-  onBatch?: (p: PassProgress, batchImages: number) => void,
-): Promise<PassResult> => {
-  const start = performance.now();
-  const s = sums();
-  for await (const batch of batches) {
-    const y = batch.y as tf.Tensor2D;
-    const [loss, correct] = tf.tidy(() => {
-      const { logits } = network.forward(batch.x, 'eval');
-      return [crossEntropy(logits, y), correctCount(logits, y)];
-    });
-    const n = batch.x.shape[0];
-    tf.dispose([batch.x, batch.y]);
-    const [l = Number.NaN, c = 0] = await readScalars([loss, correct]);
-    s.images += n;
-    s.loss += l * n;
-    s.correct += c;
-    onBatch?.(progressOf(s), n);
-  }
-  return { ...progressOf(s), seconds: (performance.now() - start) / 1000, maxGradNorm: 0 };
-};
+/** Loss and accuracy of the evaluation network in inference mode (running BN statistics, recorded ranges). */
+export const evaluateNetwork = async (network: EvalNetwork, batches: AsyncIterable<Batch>, onBatch?: (p: PassProgress, batchImages: number) => void): Promise<PassResult> => ({
+  ...(await evaluate((x) => network.forward(x, 'eval').logits, batches, onBatch)),
+  maxGradNorm: 0,
+});

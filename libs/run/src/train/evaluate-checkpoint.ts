@@ -3,7 +3,8 @@ import type { SavedTensor } from '@approx-darts/run-store';
 import { buildEvalNetwork } from '@approx-darts/networks';
 import { disposeParams, restoreParams } from '@approx-darts/networks';
 import type { ApproxBinding } from '@approx-darts/kernels';
-import { evaluateNetwork, type PassProgress, type PassResult } from './epoch';
+import { evaluateNetwork, type PassResult } from './epoch';
+import type { PassProgress } from '../evaluate';
 import { paramsOfCheckpoint } from './run-training';
 import type { TrainRunConfig } from './train-config';
 
@@ -37,7 +38,7 @@ export const evaluateCheckpoint = async (o: CheckpointEvaluation): Promise<PassR
       rng: createRng(0),
       shuffle: false,
       augmentation: evalAugmentation,
-      labels: 'one-hot',
+      labels: 'int32',
     });
     return await evaluateNetwork(network, batches, o.onBatch);
   } finally {

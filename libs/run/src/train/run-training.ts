@@ -13,7 +13,8 @@ import type { ApproxBinding } from '@approx-darts/kernels';
 import { disposeParams, restoreParams, snapshotParams } from '@approx-darts/networks';
 import { createOptimizer, type Optimizer } from '@approx-darts/optimizers';
 import type { StepProfiler } from '../profile';
-import { evaluateNetwork, trainEpoch, type PassProgress } from './epoch';
+import { evaluateNetwork, trainEpoch } from './epoch';
+import type { PassProgress } from '../evaluate';
 import { EpochMetrics, TrainCheckpointMeta, TrainRunConfig } from './train-config';
 
 /** Files of a training run directory. */
@@ -147,7 +148,7 @@ const resumeDifferences = (recorded: TrainRunConfig, config: TrainRunConfig, epo
  * Trains the evaluation network of `config` in `runDir`: config.json, one metrics.jsonl line and one atomic
  * checkpoint per epoch (weights, BN statistics, recorded ranges, optimizer state, generator states). With `resume`
  * it continues from the checkpoint exactly where it stopped; without, an existing checkpoint is an error rather
- * than silently overwritten. A non-finite loss stops the run (NonFiniteLossError) and keeps the last good checkpoint.
+ * than silently overwritten. A non-finite loss stops the run (DivergedError) and keeps the last good checkpoint.
  */
 export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> => {
   const { runDir, config, data } = o;
@@ -197,14 +198,14 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
       const train = await trainEpoch(
         network,
         optimizer,
-        epochBatches({ records: data.train, ...(trainIndices ? { indices: trainIndices } : {}), batchSize: plan.batchSize, rng: dataRng, shuffle: true, augmentation, labels: 'one-hot' }),
+        epochBatches({ records: data.train, ...(trainIndices ? { indices: trainIndices } : {}), batchSize: plan.batchSize, rng: dataRng, shuffle: true, augmentation, labels: 'int32' }),
         { epoch, lr, dropPath, random: dropRng.nextFloat, auxiliaryWeight: plan.auxiliaryWeight, gradClip, ...(o.profiler !== undefined ? { profiler: o.profiler } : {}) },
         (p, n) => o.hooks?.onBatch?.('train', p, n),
       );
       o.hooks?.onPhaseStart?.('test', testImages);
       const test = await evaluateNetwork(
         network,
-        epochBatches({ records: data.test, ...(testIndices ? { indices: testIndices } : {}), batchSize: plan.batchSize, rng: createRng(0), shuffle: false, augmentation: evalAugmentation, labels: 'one-hot' }),
+        epochBatches({ records: data.test, ...(testIndices ? { indices: testIndices } : {}), batchSize: plan.batchSize, rng: createRng(0), shuffle: false, augmentation: evalAugmentation, labels: 'int32' }),
         (p, n) => o.hooks?.onBatch?.('test', p, n),
       );
       const record: EpochMetrics = {
