@@ -6,3 +6,4 @@ export * from './autodiff';
 export * from './run-errors';
 export * from './evaluate';
 export * from './loss';
+export * from './run-config';

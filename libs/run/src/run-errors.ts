@@ -22,3 +22,8 @@ export class ResumeError extends Error {
 export class SetupError extends Error {
   override readonly name = 'SetupError';
 }
+
+/** A run directory that cannot be used as asked: it holds the other kind of run, cannot be created, or is locked. */
+export class RunDirectoryError extends Error {
+  override readonly name = 'RunDirectoryError';
+}

@@ -6,20 +6,18 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
-import { DataIdentity, dataIdentity, stratifiedLimit } from '@approx-darts/cifar10';
+import { dataIdentity, stratifiedLimit } from '@approx-darts/cifar10';
 import { formatGenotype, genotypeToDot } from '@approx-darts/genotype';
 import { BiLevelPlan, overrideSearchPlan, searchPlanPreset } from '@approx-darts/schedule';
 import { approxDartsSpace, DARTS_SEARCH_MACRO, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
-import { CHECKPOINT_JSON, ConfigHistory, writeJsonAtomic } from '@approx-darts/run-store';
-import { DivergedError, ResumeError, runSearch, SEARCH_FILES, SetupError, type EpochRecord } from '@approx-darts/run';
+import { CHECKPOINT_JSON, writeJsonAtomic } from '@approx-darts/run-store';
+import { describeDifferences, DivergedError, hasCheckpoint, inRunDirectory, reconcileResume, ResumeError, RUN_CONFIG_FILE, runSearch, SEARCH_FILES, SetupError, StoredSearchRunConfig, type EpochRecord, type FlagOfField } from '@approx-darts/run';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
 import { decodeFlags, DirectoryPath, NonNegativeIntFromString, PositiveIntFromString, PositiveNumberFromString } from '../options/flags';
 import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr, withPeakLr } from '../options/plan-flags';
-import { describeDifferences, reconcileResume, type FlagOfField } from '../run-dir/reconcile-config';
-import { hasCheckpoint, inRunDirectory } from '../run-dir/run-directory';
 import { activateEngine } from '../options/engine-option';
 import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
@@ -52,24 +50,6 @@ const SearchFlags = t.intersection([
 ]);
 type SearchFlags = t.TypeOf<typeof SearchFlags>;
 
-/** What a search run is, saved as `run-config.json`: a different one in the same directory is refused. */
-export const SearchRunConfig = t.readonly(
-  t.type({
-    kind: t.literal('approx-darts-search'),
-    multiplier: t.string,
-    space: SearchSpace,
-    plan: BiLevelPlan,
-    seed: t.number,
-    /** Training images used (stratified subset), null = all. */
-    limit: t.union([t.number, t.null]),
-    engine: t.string,
-  }),
-);
-export type SearchRunConfig = t.TypeOf<typeof SearchRunConfig>;
-/** The run config as stored: plus the data's identity and the changes resumes made (absent in older runs). */
-export const StoredSearchRunConfig = t.intersection([SearchRunConfig, t.partial({ data: DataIdentity, history: ConfigHistory })]);
-export type StoredSearchRunConfig = t.TypeOf<typeof StoredSearchRunConfig>;
-
 /** Which flag sets which field of the search run config (for messages about a resume). */
 const SEARCH_FLAGS: FlagOfField = [
   ['multiplier', '--multiplier'],
@@ -93,8 +73,6 @@ const SEARCH_RESUMABLE: FlagOfField = [
   ['plan.architecture.lr', '--arch-lr'],
   ['plan.weights.gradClip', '--grad-clip'],
 ];
-
-export const RUN_CONFIG_FILE = 'run-config.json';
 
 /**
  * The tiny preset: the README demo on 2 CPU cores, about 3 minutes there. 3 cells, C = 4, 64 + 64 images, the tiny
@@ -187,7 +165,8 @@ const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, fla
     );
   }
   const explicit = SEARCH_RESUMABLE.filter(([, flag]) => (flag === '--lr' ? flags.lr : flag === '--arch-lr' ? flags.archLr : flags.gradClip) !== undefined).map(([p]) => p);
-  const { config, change } = reconcileResume(`${dir} (${path})`, recorded, wanted, { run: 'search', mutable: SEARCH_RESUMABLE, explicit, flags: SEARCH_FLAGS }, await checkpointEpoch(dir));
+  const epoch = await checkpointEpoch(dir);
+  const { config, change } = reconcileResume(`${dir} (${path})`, recorded, wanted, { run: 'search', mutable: SEARCH_RESUMABLE, explicit, flags: SEARCH_FLAGS }, epoch);
   const result = pipe(
     StoredSearchRunConfig.decode(config),
     E.getOrElseW(() => {

@@ -3,3 +3,4 @@ export * from './bilevel-step';
 export * from './search-checkpoint';
 export * from './search-loop';
 export * from './search-records';
+export * from './search-config';

@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
 import { PathReporter } from 'io-ts/PathReporter';
-import { createRng, dataDifferences, epochBatches, evalAugmentation, stratifiedLimit, trainAugmentation, type Records } from '@approx-darts/cifar10';
+import { createRng, epochBatches, evalAugmentation, stratifiedLimit, trainAugmentation, type Records } from '@approx-darts/cifar10';
 import { learningRate } from '@approx-darts/schedule';
-import { appendJsonl, configDifferences, loadCheckpoint, saveCheckpoint, showValue, truncateJsonl, writeJsonAtomic, type SavedTensor } from '@approx-darts/run-store';
+import { appendJsonl, loadCheckpoint, saveCheckpoint, truncateJsonl, writeJsonAtomic, type SavedTensor } from '@approx-darts/run-store';
 import { buildEvalNetwork, countEvalParameters, type EvalNetwork } from '@approx-darts/networks';
 import { dropPathAt } from '@approx-darts/networks';
 import type { ApproxBinding } from '@approx-darts/kernels';
@@ -16,6 +16,7 @@ import type { StepProfiler } from '../profile';
 import { evaluateNetwork, trainEpoch } from './epoch';
 import type { PassProgress } from '../evaluate';
 import { EpochMetrics, TrainCheckpointMeta, TrainRunConfig } from './train-config';
+import { unrecordedDifferences } from '../run-config';
 
 /** Files of a training run directory. */
 export const RUN_FILES = { config: 'config.json', metrics: 'metrics.jsonl', checkpoint: 'checkpoint', summary: 'summary.json' } as const;
@@ -128,23 +129,6 @@ export const loadTrainCheckpoint = async (
 };
 
 /**
- * How `config` differs from the run's recorded one, by field: the changes `config.history` records for this
- * resume (its last entry, at the checkpoint's epoch) are allowed, and the data is compared by its digests.
- */
-const resumeDifferences = (recorded: TrainRunConfig, config: TrainRunConfig, epoch: number): readonly string[] => {
-  const { history: _h, data: _recordedData, ...was } = TrainRunConfig.encode(recorded) as Record<string, unknown>;
-  const { history: _history, data: _data, ...now } = TrainRunConfig.encode(config) as Record<string, unknown>;
-  const last = config.history?.[config.history.length - 1];
-  const allowed = new Set(last !== undefined && last.epoch === epoch ? last.changed.map((c) => c.path) : []);
-  return [
-    ...(recorded.data !== undefined && config.data !== undefined ? dataDifferences(recorded.data, config.data) : []),
-    ...configDifferences(was, now)
-      .filter((d) => !allowed.has(d.path))
-      .map((d) => `${d.path} is ${showValue(d.was)} in the run, ${showValue(d.now)} now`),
-  ];
-};
-
-/**
  * Trains the evaluation network of `config` in `runDir`: config.json, one metrics.jsonl line and one atomic
  * checkpoint per epoch (weights, BN statistics, recorded ranges, optimizer state, generator states). With `resume`
  * it continues from the checkpoint exactly where it stopped; without, an existing checkpoint is an error rather
@@ -159,7 +143,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     throw new Error(`${runDir} already holds a training checkpoint (epoch ${existing.meta.epoch}); pass --resume to continue it or choose another --out`);
   }
   if (existing !== undefined) {
-    const diff = resumeDifferences(existing.meta.config, config, existing.meta.epoch);
+    const diff = unrecordedDifferences(TrainRunConfig.encode(existing.meta.config) as Record<string, unknown>, TrainRunConfig.encode(config) as Record<string, unknown>, existing.meta.epoch);
     if (diff.length > 0) throw new Error(`cannot resume ${runDir}: the run was started with different settings: ${diff.join('; ')}`);
   }
 

@@ -1,6 +1,6 @@
 import { configDifferences, showValue, type ConfigChange, type FieldDifference } from '@approx-darts/run-store';
 import { dataDifferences, DataIdentity } from '@approx-darts/cifar10';
-import { CliError } from '../cli-error';
+import { ResumeError } from '../run-errors';
 
 /** Which flag sets a config field: the longest matching path prefix wins. */
 export type FlagOfField = readonly (readonly [prefix: string, flag: string])[];
@@ -60,7 +60,7 @@ export const reconcileResume = (
   const refused = differences.filter((d) => !isMutable(d)).map(describeDifference(rules));
   const data = DataIdentity.is(recordedData) && DataIdentity.is(requestedData) ? dataDifferences(recordedData, requestedData) : [];
   if (refused.length > 0 || data.length > 0)
-    throw new CliError(
+    throw new ResumeError(
       `${where} holds a ${rules.run} run with a different configuration: ${[...data, ...refused].join('; ')}; ` +
         `resume with the run's flags and data (only ${rules.mutable.map(([, f]) => f).join(', ')} may change on --resume), or choose another --out`,
     );
@@ -73,6 +73,25 @@ export const reconcileResume = (
     config: { ...base, ...(carried !== undefined ? { data: carried } : {}), ...(history.length > 0 || change ? { history: [...history, ...(change ? [change] : [])] } : {}) },
     change,
   };
+};
+
+/**
+ * What a run loop checks when it resumes a config already reconciled: how `config` differs from the recorded one,
+ * besides the changes its history records for this resume (its last entry, at the checkpoint's `epoch`); the data
+ * are compared by their digests. Empty when the resume is consistent.
+ */
+export const unrecordedDifferences = (recorded: Json, config: Json, epoch: number): readonly string[] => {
+  const { history: _h1, data: d1, ...was } = recorded;
+  const { history, data: d2, ...now } = config;
+  const changes = Array.isArray(history) ? (history as readonly ConfigChange[]) : [];
+  const last = changes[changes.length - 1];
+  const allowed = new Set(last !== undefined && last.epoch === epoch ? last.changed.map((c) => c.path) : []);
+  return [
+    ...(DataIdentity.is(d1) && DataIdentity.is(d2) ? dataDifferences(d1, d2) : []),
+    ...configDifferences(was, now)
+      .filter((d) => !allowed.has(d.path))
+      .map((d) => `${d.path} is ${showValue(d.was)} in the run, ${showValue(d.now)} now`),
+  ];
 };
 
 /** Refuses a fresh start whose config differs from the recorded one, naming the fields (no resume involved). */

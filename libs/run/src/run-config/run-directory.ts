@@ -1,13 +1,15 @@
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireRunLock, CHECKPOINT_JSON, removeDeadWritersTemps, RunLockedError } from '@approx-darts/run-store';
-import { CliError } from '../cli-error';
+import { RunDirectoryError } from '../run-errors';
+import { RUN_CONFIG_FILE } from '../search/search-config';
+import { RUN_FILES } from '../train/run-training';
 
 /** What a run directory holds, told by its config file. */
 export type RunKind = 'search' | 'train';
 
-/** The config file of each kind (search.ts's RUN_CONFIG_FILE, the backend's RUN_FILES.config). */
-export const RUN_CONFIG_FILES: Readonly<Record<RunKind, string>> = { search: 'run-config.json', train: 'config.json' };
+/** The config file of each kind. */
+export const RUN_CONFIG_FILES: Readonly<Record<RunKind, string>> = { search: RUN_CONFIG_FILE, train: RUN_FILES.config };
 const COMMAND: Readonly<Record<RunKind, string>> = { search: 'a search', train: 'a training' };
 const CHECKPOINT_DIR = 'checkpoint';
 
@@ -56,13 +58,13 @@ export interface RunDirectoryOptions {
 export const inRunDirectory = async <A>(o: RunDirectoryOptions, body: () => Promise<A>): Promise<A> => {
   const other = await runKindIn(o.dir);
   if (other !== undefined && other !== o.kind)
-    throw new CliError(`--out ${o.flag}: ${o.dir} holds ${COMMAND[other]} run, not ${COMMAND[o.kind]} run; choose another --out`);
+    throw new RunDirectoryError(`--out ${o.flag}: ${o.dir} holds ${COMMAND[other]} run, not ${COMMAND[o.kind]} run; choose another --out`);
   const created = !(await exists(o.dir));
   await mkdir(o.dir, { recursive: true }).catch((e: unknown) => {
-    throw new CliError(`--out ${o.flag}: cannot create ${o.dir} (${e instanceof Error ? e.message : String(e)})`);
+    throw new RunDirectoryError(`--out ${o.flag}: cannot create ${o.dir} (${e instanceof Error ? e.message : String(e)})`);
   });
   const lock = await acquireRunLock(o.dir, `approx-darts ${o.kind}`).catch((e: unknown) => {
-    throw e instanceof RunLockedError ? new CliError(`--out ${o.flag}: ${e.message}`) : e;
+    throw e instanceof RunLockedError ? new RunDirectoryError(`--out ${o.flag}: ${e.message}`) : e;
   });
   try {
     await removeDeadWritersTemps([o.dir, join(o.dir, CHECKPOINT_DIR)]);

@@ -1,0 +1,2 @@
+export * from './reconcile-config';
+export * from './run-directory';

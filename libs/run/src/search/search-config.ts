@@ -1,0 +1,26 @@
+import * as t from 'io-ts';
+import { DataIdentity } from '@approx-darts/cifar10';
+import { BiLevelPlan } from '@approx-darts/schedule';
+import { SearchSpace } from '@approx-darts/search-space';
+import { ConfigHistory } from '@approx-darts/run-store';
+
+/** What a search run is, saved as `run-config.json`: a different one in the same directory is refused. */
+export const SearchRunConfig = t.readonly(
+  t.type({
+    kind: t.literal('approx-darts-search'),
+    multiplier: t.string,
+    space: SearchSpace,
+    plan: BiLevelPlan,
+    seed: t.number,
+    /** Training images used (stratified subset), null = all. */
+    limit: t.union([t.number, t.null]),
+    engine: t.string,
+  }),
+);
+export type SearchRunConfig = t.TypeOf<typeof SearchRunConfig>;
+/** The run config as stored: plus the data's identity and the changes resumes made (absent in older runs). */
+export const StoredSearchRunConfig = t.intersection([SearchRunConfig, t.partial({ data: DataIdentity, history: ConfigHistory })]);
+export type StoredSearchRunConfig = t.TypeOf<typeof StoredSearchRunConfig>;
+
+/** The file of a search run directory that holds its StoredSearchRunConfig. */
+export const RUN_CONFIG_FILE = 'run-config.json';
