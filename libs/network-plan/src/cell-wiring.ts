@@ -52,7 +52,7 @@ export interface SearchCellWiring {
 
 /**
  * The wiring of one DARTS search cell over an op set: every edge of the topology carries every op.
- * @example searchCellWiring(DARTS_TOPOLOGY, DARTS_OPS, cellSlots(DARTS_SEARCH_MACRO, { normal: 4, reduce: 4 })[0]!).nodes.length === 4
+ * @example searchCellWiring(DARTS_SPACE.topology, DARTS_SPACE.normal, { index: 0, reduction: false, reductionPrev: false, cPrevPrev: 48, cPrev: 48, c: 16, out: 64 }).nodes.map((n) => n.edges.length) // [2, 3, 4, 5]
  */
 export const searchCellWiring = (topology: Topology, ops: readonly Operation[], slot: CellSlot): SearchCellWiring => {
   if (topology.inputs !== 2) throw new Error(`search cells take 2 inputs, the topology has ${topology.inputs}`);

@@ -2,14 +2,13 @@ import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireRunLock, CHECKPOINT_JSON, removeDeadWritersTemps, RunLockedError } from '@approx-darts/run-store';
 import { RunDirectoryError } from '../run-errors';
-import { RUN_CONFIG_FILE } from '../search/search-config';
-import { RUN_FILES } from '../train/run-training';
+import { CONFIG_FILES } from './config-files';
 
 /** What a run directory holds, told by its config file. */
 export type RunKind = 'search' | 'train';
 
 /** The config file of each kind. */
-export const RUN_CONFIG_FILES: Readonly<Record<RunKind, string>> = { search: RUN_CONFIG_FILE, train: RUN_FILES.config };
+export const RUN_CONFIG_FILES: Readonly<Record<RunKind, string>> = CONFIG_FILES;
 const COMMAND: Readonly<Record<RunKind, string>> = { search: 'a search', train: 'a training' };
 const CHECKPOINT_DIR = 'checkpoint';
 

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { CONFIG_FILES } from '../run-config/config-files';
 import { DataIdentity } from '@approx-darts/cifar10';
 import { BiLevelPlan } from '@approx-darts/schedule';
 import { SearchSpace } from '@approx-darts/search-space';
@@ -23,4 +24,4 @@ export const StoredSearchRunConfig = t.intersection([SearchRunConfig, t.partial(
 export type StoredSearchRunConfig = t.TypeOf<typeof StoredSearchRunConfig>;
 
 /** The file of a search run directory that holds its StoredSearchRunConfig. */
-export const RUN_CONFIG_FILE = 'run-config.json';
+export const RUN_CONFIG_FILE = CONFIG_FILES.search;

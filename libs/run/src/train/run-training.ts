@@ -16,10 +16,11 @@ import type { StepProfiler } from '../profile';
 import { evaluateNetwork, trainEpoch } from './epoch';
 import type { PassProgress } from '../evaluate';
 import { EpochMetrics, TrainCheckpointMeta, TrainRunConfig } from './train-config';
-import { unrecordedDifferences } from '../run-config';
+import { unrecordedDifferences } from '../run-config/reconcile-config';
+import { CONFIG_FILES } from '../run-config/config-files';
 
 /** Files of a training run directory. */
-export const RUN_FILES = { config: 'config.json', metrics: 'metrics.jsonl', checkpoint: 'checkpoint', summary: 'summary.json' } as const;
+export const RUN_FILES = { config: CONFIG_FILES.train, metrics: 'metrics.jsonl', checkpoint: 'checkpoint', summary: 'summary.json' } as const;
 
 export interface TrainData {
   readonly train: Records;
