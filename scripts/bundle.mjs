@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the CLI and the webgpu bench scripts into single ES module files under dist/, so a GPU host needs only a
 // Node binary and this folder:
-//   dist/approx-darts.mjs                   the CLI (tfjs, gpu.js, commander, ... inlined)
+//   dist/approx-darts.mjs                   the CLI (tfjs, commander, ... inlined)
 //   dist/bench-webgpu-conformance.mjs        bench/webgpu/conformance.ts
 //   dist/bench-webgpu.mjs                    bench/webgpu/bench.ts
 //   dist/node_modules/webgpu/                Dawn for Node (index.js + dist/linux-x64/dawn.node), kept external
@@ -18,7 +18,7 @@ const out = join(root, 'dist');
 const minify = process.argv.includes('--minify');
 const xzDawn = process.argv.includes('--xz-dawn');
 
-// tfjs's node builds and gpu.js use require() for Node built-ins; an ES module bundle needs a real require for them.
+// tfjs's node builds use require() for Node built-ins; an ES module bundle needs a real require for them.
 const banner = [
   "import { createRequire as __approxCreateRequire } from 'node:module';",
   'const require = __approxCreateRequire(import.meta.url);',
