@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '../network/gradients';
 import { tableFromFunction } from '@approx-darts/multipliers';
 import { batchNormCase, relativeError, reluCase, sgdCase, steCase, weightedSumCase } from './fused-reference.testing';
-import { createSgd } from '../optim/sgd';
+import { bindOptimizer, disposeOptimizer, stepOptimizer } from '../optim/bound-optimizer';
 import { registerApproxKernels } from './register';
 import { startKernelProfile } from '../profile/kernel-profile';
 import { weightedSum } from '../ops/weighted-sum';
@@ -90,14 +90,14 @@ describe('SgdStep (cpu) is the op-by-op SGD update bit for bit', () => {
 
   it('updates every variable with a gradient in one kernel and leaves the others', async () => {
     const vs = [tf.variable(tf.ones([2]), true, `sgd-one-a-${Math.random()}`), tf.variable(tf.ones([3]), true, `sgd-one-b-${Math.random()}`)];
-    const sgd = createSgd({ kind: 'sgd', lr: { kind: 'constant', lr: 0.1 }, momentum: 0.9, weightDecay: 0, nesterov: false }, vs);
+    const sgd = bindOptimizer({ kind: 'sgd', lr: { kind: 'constant', lr: 0.1 }, momentum: 0.9, weightDecay: 0, nesterov: false }, { a: vs[0] as tf.Variable, b: vs[1] as tf.Variable });
     const g = tf.ones([2]);
     const p = startKernelProfile();
-    sgd.step({ [(vs[0] as tf.Variable).name]: g }, 0.5);
+    stepOptimizer(sgd, { a: g }, 0.5);
     expect(p.stop()).toMatchObject({ kernels: 1, byKernel: { SgdStep: { count: 1 } } });
     expect(Array.from(await (vs[0] as tf.Variable).data())).toEqual([0.5, 0.5]);
     expect(Array.from(await (vs[1] as tf.Variable).data())).toEqual([1, 1, 1]);
-    sgd.dispose();
+    disposeOptimizer(sgd);
     tf.dispose([...vs, g]);
   });
 });

@@ -8,10 +8,10 @@ import type { Operation, SearchSpace } from '@approx-darts/search-space';
 import { appendJsonl, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic } from '@approx-darts/run-store';
 import { buildSearchNetwork, disposeParams, type SearchNetwork } from '../network';
 import type { ApproxBinding } from '../ops';
-import { createOptimizer } from '../optim';
+import { bindOptimizer, disposeOptimizer } from '../optim';
 import { alphaEvolutionSvg } from './alpha-plot';
 import type { StepProfiler } from '../profile';
-import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
+import { alphaParams, architectureStep, readBatchStats, weightParams, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
 import { readScalars } from '../readback';
 import { SearchDivergedError, SearchSetupError } from './errors';
 import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
@@ -142,8 +142,8 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
 
   const net = buildSearchNetwork(space, { seed: o.seed, ...(o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
   const optimizers = {
-    weights: createOptimizer(plan.weights, net.weights),
-    architecture: createOptimizer(plan.architecture, [net.alphas.normal, net.alphas.reduce]),
+    weights: bindOptimizer(plan.weights, weightParams(net)),
+    architecture: bindOptimizer(plan.architecture, alphaParams(net)),
   };
   let rngs: { weights: Rng; architecture: Rng } = { weights: createRng(o.seed * 2 + 1), architecture: createRng(o.seed * 2 + 2) };
   let start = 0;
@@ -191,19 +191,10 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
               let trainPending: PendingStats | undefined;
               let validPending: PendingStats | undefined;
               for (const which of plan.stepOrder) {
-                if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, plan.weights, lrW);
+                if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, lrW);
                 else if (archBatch !== undefined) {
-                  const unrolled: UnrolledContext | undefined =
-                    plan.order === 'second'
-                      ? {
-                          trainBatch: labelled(weightBatch),
-                          lr: lrW,
-                          momentum: plan.weights.kind === 'sgd' ? plan.weights.momentum : 0,
-                          weightDecay: plan.weights.weightDecay,
-                          momentumOf: (v) => optimizers.weights.momentum(v),
-                        }
-                      : undefined;
-                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
+                  const unrolled: UnrolledContext | undefined = plan.order === 'second' ? { trainBatch: labelled(weightBatch), lr: lrW, weights: optimizers.weights } : undefined;
+                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, lrA, unrolled);
                 }
               }
               // The step's one read, once both halves are queued.
@@ -263,8 +254,8 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
     const raw = await readAlphas(net);
     return { genotype: derive(space)(raw), alphas: softmaxRows(raw), history, epochsRun: Math.max(0, end - start) };
   } finally {
-    optimizers.weights.dispose();
-    optimizers.architecture.dispose();
+    disposeOptimizer(optimizers.weights);
+    disposeOptimizer(optimizers.architecture);
     disposeParams(net.store);
   }
 };
