@@ -23,6 +23,7 @@ import {
   weightParams,
   weightStep,
   type BoundOptimizer,
+  type SearchNetwork,
   type SearchOptions,
 } from '@approx-darts/backend';
 import { syntheticRecords } from '../../datasets/cifar10/src/test-support';
@@ -152,6 +153,44 @@ describe('bi-level search loop', () => {
     [wOpt, noMomentum, adam].forEach(disposeOptimizer);
     tf.dispose([batch.x, batch.y]);
     disposeParams(net.store);
+  });
+
+  it('the forward at the unrolled weights leaves the BN running statistics alone: they equal those of the other forwards replayed', async () => {
+    const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
+    const [net, twin] = [buildSearchNetwork(tinySpace, { seed: 6 }), buildSearchNetwork(tinySpace, { seed: 6 })];
+    const wOpt = bindOptimizer(DARTS_SEARCH_PLAN.weights, weightParams(net));
+    const train = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 6) as tf.Tensor4D, y: tf.tensor1d([1, 7], 'int32') };
+    const valid = { x: tf.randomNormal([2, 8, 8, 3], 2, 3, 'float32', 7) as tf.Tensor4D, y: tf.tensor1d([3, 0], 'int32') };
+    const stats = (n: SearchNetwork): Float32Array[] => [...n.store.entries.values()].filter((e) => e.role === 'state').map((e) => Float32Array.from(e.variable.dataSync()));
+    // Every train-mode forward of the step, with the batch and the weights it ran on (host copies).
+    const forwards: { readonly x: tf.Tensor4D; readonly weights: Float32Array[] }[] = [];
+    const recording: SearchNetwork = {
+      ...net,
+      forward: (x, mode) => {
+        if (mode === 'train') forwards.push({ x, weights: net.weights.map((w) => Float32Array.from(w.dataSync())) });
+        return net.forward(x, mode);
+      },
+    };
+    const { grads, stats: pending } = unrolledArchitectureGradients(recording, valid, { trainBatch: train, lr: 0.025, weights: wOpt });
+    tf.dispose([...Object.values(grads), pending.loss, pending.correct]);
+    // The unrolled step runs four forwards: train at w, valid at w', train at w + eps dw and at w - eps dw.
+    expect(forwards.map((f) => (f.x === valid.x ? 'valid' : 'train'))).toEqual(['train', 'valid', 'train', 'train']);
+    const replay = (which: readonly (typeof forwards)[number][]): Float32Array[] => {
+      for (const e of twin.store.entries.values()) if (e.role === 'state') e.variable.assign(tf.tidy(() => (e.name.endsWith('running_var') ? tf.onesLike(e.variable) : tf.zerosLike(e.variable))));
+      for (const f of which) {
+        twin.weights.forEach((w, i) => w.assign(tf.tensor(f.weights[i] as Float32Array, w.shape)));
+        tf.tidy(() => twin.forward(f.x, 'train'));
+      }
+      return stats(twin);
+    };
+    // What the first-order forwards (all but the one at w') leave is exactly what the second-order step left...
+    expect(stats(net)).toEqual(replay(forwards.filter((f) => f.x !== valid.x)));
+    // ...and the forward at w' would have moved them (so the comparison above can fail).
+    expect(stats(net)).not.toEqual(replay(forwards));
+    disposeOptimizer(wOpt);
+    tf.dispose([train.x, train.y, valid.x, valid.y]);
+    disposeParams(net.store);
+    disposeParams(twin.store);
   });
 
   it('runs the second-order (unrolled) architecture step, leaving the weights where they were', async () => {

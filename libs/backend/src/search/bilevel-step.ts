@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SearchNetwork } from '../network';
 import { byLogicalName, clipByGlobalNorm, disposeStateExcept, globalNormSquared, namedParams, stepOptimizer, type BoundOptimizer } from '../optim';
+import { withRunningStatsFrozen } from './frozen-statistics';
 import { readScalars } from '../readback';
 import { variableGradsReleasing } from '../autodiff';
 
@@ -106,7 +107,8 @@ const assignAll = (variables: readonly tf.Variable[], values: readonly tf.Tensor
  * DARTS's second-order architecture gradient: the validation loss at the one-step unrolled weights w' = w + u, with u
  * the weight optimizer's next update from dL_train/dw (its momentum or moments included, not applied, its state left
  * as it is), minus xi times the Hessian-vector product, estimated by central finite differences of dL_train/dalpha at
- * w +- eps dL_val/dw' with eps = 0.01 / ||dL_val/dw'||. eps stays a device scalar, so nothing is read in the middle of the
+ * w +- eps dL_val/dw' with eps = 0.01 / ||dL_val/dw'||. The forward at w' leaves the BN running statistics as they
+ * were, as DARTS runs it on a copy of the model. eps stays a device scalar, so nothing is read in the middle of the
  * step. The weights are back at w when this returns.
  */
 export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: LabelledBatch, u: UnrolledContext): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
@@ -128,7 +130,7 @@ export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: La
     tf.dispose(Object.values(next.updates));
     assignAll(weights, unrolled);
     tf.dispose(unrolled);
-    const valid = gradientsOf(net, validBatch, { ...alphaNamed, ...params });
+    const valid = withRunningStatsFrozen(net.store, () => gradientsOf(net, validBatch, { ...alphaNamed, ...params }));
     const dw = tf.tidy(() => names.map((n, i) => valid.grads[n] ?? tf.zerosLike(weights[i] as tf.Tensor)));
     const normSquared = globalNormSquared(dw);
     const eps = tf.tidy(() => tf.div(0.01, tf.maximum(tf.sqrt(normSquared), 1e-12)));
