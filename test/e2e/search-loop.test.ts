@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, readJsonl } from '@approx-darts/run-store';
+import { loadCheckpoint, readJsonl, saveCheckpoint } from '@approx-darts/run-store';
 import { DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { DARTS_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
 import { decodeGenotypeJson } from '@approx-darts/genotype';
@@ -61,6 +61,28 @@ describe('bi-level search loop', () => {
     const genotype = decodeGenotypeJson(JSON.parse(await readFile(join(dir, 'genotype.json'), 'utf8')));
     expect(genotype._tag).toBe('Right');
     expect((await readFile(join(dir, 'alphas.svg'), 'utf8')).startsWith('<svg')).toBe(true);
+  });
+
+  it('resumes a checkpoint whose optimizer keys are old (tfjs variable names behind $net/) as one with logical keys', async () => {
+    const dir = await tmp();
+    await runSearch({ ...base(dir), stopAfter: 1 });
+    const saved = await loadCheckpoint(join(dir, 'checkpoint'));
+    if (saved === undefined) throw new Error('no checkpoint after epoch 1');
+    // Checkpoints now hold the slots under logical names.
+    const slots = Object.keys(saved.tensors).filter((k) => k.startsWith('opt.'));
+    expect(slots).toEqual(expect.arrayContaining(['opt.weights/momentum/stem.conv', 'opt.architecture/adam.m/alphas.normal', 'opt.architecture/adam/step']));
+    expect(slots.some((k) => k.includes('$net'))).toBe(false);
+    // The same checkpoint as the code before logical keys wrote it: every slot under `<slot>/$net/<logical name>`.
+    const legacy = Object.fromEntries(Object.entries(saved.tensors).map(([k, t]) => [k.replace(/^(opt\.\w+\/(?:momentum|adam\.m|adam\.v)\/)/, '$1$net/'), t] as const));
+    expect(Object.keys(legacy).filter((k) => k.includes('/$net/')).length).toBe(slots.length - 1);
+    const old = await tmp();
+    await cp(dir, old, { recursive: true });
+    await saveCheckpoint(join(old, 'checkpoint'), { meta: saved.meta, tensors: legacy });
+    const fromLogical = await runSearch({ ...base(dir), resume: true });
+    const fromLegacy = await runSearch({ ...base(old), resume: true });
+    expect(fromLegacy.epochsRun).toBe(1);
+    expect(fromLegacy.alphas).toEqual(fromLogical.alphas);
+    expect(fromLegacy.genotype).toEqual(fromLogical.genotype);
   });
 
   it('stops on a non-finite loss with a clear message and keeps the last good checkpoint', async () => {
