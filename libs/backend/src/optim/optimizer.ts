@@ -15,8 +15,11 @@ export interface OptimizerState {
   readonly count: number;
 }
 
-/** What `update` returns: additive updates (w' = w + u) and the next state; the caller owns all of their tensors. */
-export interface Update {
+/**
+ * What `update` returns: additive updates (w' = w + u), which the caller owns, and the next state, which holds the
+ * slots it did not change as they were in the old one (`disposeStateExcept` frees what one state holds and the other not).
+ */
+export interface OptimizerUpdate {
   readonly updates: NamedTensors;
   readonly state: OptimizerState;
 }
@@ -37,7 +40,7 @@ export interface Optimizer {
   /** Where a saved state keeps the update count, for optimizers whose updates depend on it (Adam). */
   readonly countKey?: string;
   readonly init: (params: NamedTensors) => OptimizerState;
-  readonly update: (grads: NamedTensors, state: OptimizerState, params: NamedTensors, lr: number) => Update;
+  readonly update: (grads: NamedTensors, state: OptimizerState, params: NamedTensors, lr: number) => OptimizerUpdate;
   readonly step?: (grads: NamedTensors, state: OptimizerState, params: Readonly<Record<string, tf.Variable>>, lr: number) => OptimizerState;
 }
 
@@ -53,6 +56,3 @@ export const applyUpdates = (params: Readonly<Record<string, tf.Variable>>, upda
       w.assign(tf.add(w, u));
     }
   });
-
-/** The tensors of a state, to dispose it. */
-export const stateTensors = (state: OptimizerState): tf.Tensor[] => Object.values(state.slots);
