@@ -15,9 +15,9 @@ import { loadMultiplierTable } from '@approx-darts/io';
 import { approxDartsSpace, DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { PAPER_SEARCH_PLAN } from '@approx-darts/schedule';
 import * as backend from '@approx-darts/kernels';
-import { architectureStep, readBatchStats, weightStep } from '@approx-darts/run';
+import { architectureStep, alphaParams, readBatchStats, weightParams, weightStep } from '@approx-darts/run';
 import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
-import { createOptimizer } from '@approx-darts/optimizers';
+import { bindOptimizer, disposeOptimizer } from '@approx-darts/optimizers';
 import { exitWebgpu } from '@approx-darts/engine-webgpu';
 import { selectEngine } from '@approx-darts/engines';
 import { type ApproxBinding } from '@approx-darts/kernels';
@@ -55,15 +55,15 @@ const measure = async (network: keyof typeof SHAPES, multiplier: string, base: S
   const shape = { ...SHAPES[network], ...(batchOverride !== undefined ? { batch: batchOverride } : {}) };
   const space = { ...base, macro: { ...base.macro, cells: shape.cells, channels: shape.channels } };
   const net = buildSearchNetwork(space, { seed: 0, bindingOf: (op) => ('multiplier' in op && op.multiplier !== undefined ? binding : null) });
-  const wOpt = createOptimizer(PAPER_SEARCH_PLAN.weights, net.weights);
-  const aOpt = createOptimizer(PAPER_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
+  const wOpt = bindOptimizer(PAPER_SEARCH_PLAN.weights, weightParams(net));
+  const aOpt = bindOptimizer(PAPER_SEARCH_PLAN.architecture, alphaParams(net));
   const x = tf.randomNormal([shape.batch, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const y = tf.tensor1d(Array.from({ length: shape.batch }, (_, i) => i % 10), 'int32');
   // As the search loop does: both halves queued, then their statistics read once.
   const step = () =>
     readBatchStats([
-      architectureStep(net, { x, y }, aOpt, PAPER_SEARCH_PLAN.architecture, 1e-4, undefined),
-      weightStep(net, { x, y }, wOpt, PAPER_SEARCH_PLAN.weights, 0.1),
+      architectureStep(net, { x, y }, aOpt, 1e-4, undefined),
+      weightStep(net, { x, y }, wOpt, 0.1),
     ]);
   for (let s = 0; s < shape.warmup; s++) await step();
   const profile = profiler?.();
@@ -72,8 +72,8 @@ const measure = async (network: keyof typeof SHAPES, multiplier: string, base: S
   const counted = profile?.stop();
   for (let s = 1; s < timedSteps; s++) await step();
   const secondsPerStep = (performance.now() - start) / 1000 / timedSteps;
-  wOpt.dispose();
-  aOpt.dispose();
+  disposeOptimizer(wOpt);
+  disposeOptimizer(aOpt);
   tf.dispose([x, y]);
   disposeParams(net.store);
   const top = Object.entries(counted?.byKernel ?? {})

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { buildSearchNetwork } from '@approx-darts/networks';
 import { selectEngine } from '@approx-darts/engines';
-import { gradientsOf } from '@approx-darts/run';
+import { gradientsOf, weightParams } from '@approx-darts/run';
 import { DARTS_SPACE } from '@approx-darts/search-space';
 
 await selectEngine('cpu');
@@ -17,7 +17,7 @@ tf.tidy(() => {
 });
 console.log('forward ms', (performance.now() - t0).toFixed(0));
 t0 = performance.now();
-const prof = await tf.profile(() => { const { grads, stats } = gradientsOf(net, { x, y }, net.weights); tf.dispose([...Object.values(grads), stats.loss, stats.correct]); });
+const prof = await tf.profile(() => { const { grads, stats } = gradientsOf(net, { x, y }, weightParams(net)); tf.dispose([...Object.values(grads), stats.loss, stats.correct]); });
 console.log('fwd+bwd ms', (performance.now() - t0).toFixed(0), 'kernels', prof.kernels.length);
 const agg = new Map<string, { ms: number; n: number }>();
 for (const k of prof.kernels) { const a = agg.get(k.name) ?? { ms: 0, n: 0 }; a.ms += k.kernelTimeMs as number; a.n += 1; agg.set(k.name, a); }

@@ -8,9 +8,9 @@ import { cpus } from 'node:os';
 import { loadMultiplierTable } from '@approx-darts/io';
 import { approxDartsSpace, DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { PAPER_SEARCH_PLAN } from '@approx-darts/schedule';
-import { architectureStep, readBatchStats, weightStep } from '@approx-darts/run';
+import { architectureStep, alphaParams, readBatchStats, weightParams, weightStep } from '@approx-darts/run';
 import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
-import { createOptimizer } from '@approx-darts/optimizers';
+import { bindOptimizer, disposeOptimizer } from '@approx-darts/optimizers';
 import { selectEngine } from '@approx-darts/engines';
 import { type ApproxBinding } from '@approx-darts/kernels';
 
@@ -20,21 +20,21 @@ const MULTIPLIERS = ['mul8u_1JFF', 'mul8u_NGR', 'mul8u_2AC', 'mul8u_DM1'] as con
 
 const measure = async (space: SearchSpace, binding: ApproxBinding | null): Promise<number> => {
   const net = buildSearchNetwork(space, { seed: 0, bindingOf: (op) => ('multiplier' in op && op.multiplier !== undefined ? binding : null) });
-  const wOpt = createOptimizer(PAPER_SEARCH_PLAN.weights, net.weights);
-  const aOpt = createOptimizer(PAPER_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
+  const wOpt = bindOptimizer(PAPER_SEARCH_PLAN.weights, weightParams(net));
+  const aOpt = bindOptimizer(PAPER_SEARCH_PLAN.architecture, alphaParams(net));
   const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
   const start = performance.now();
   for (let s = 0; s < steps; s++) {
     // As the search loop does: both halves queued, then their statistics read once.
     await readBatchStats([
-      architectureStep(net, { x, y }, aOpt, PAPER_SEARCH_PLAN.architecture, 1e-4, undefined),
-      weightStep(net, { x, y }, wOpt, PAPER_SEARCH_PLAN.weights, 0.1),
+      architectureStep(net, { x, y }, aOpt, 1e-4, undefined),
+      weightStep(net, { x, y }, wOpt, 0.1),
     ]);
   }
   const seconds = (performance.now() - start) / 1000;
-  wOpt.dispose();
-  aOpt.dispose();
+  disposeOptimizer(wOpt);
+  disposeOptimizer(aOpt);
   tf.dispose([x, y]);
   disposeParams(net.store);
   // Each step pushes the batch through the network twice (architecture batch + weight batch), as in a search.

@@ -4,8 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '@approx-darts/networks';
 import { tableFromFunction } from '@approx-darts/multipliers';
 import { batchNormCase, relativeError, reluCase, sgdCase, steCase, weightedSumCase } from '../support/fused-reference';
-import { createSgd } from '../../libs/optimizers/src/sgd';
-import { registerApproxKernels, startKernelProfile, weightedSum } from '@approx-darts/kernels';
+import { bindOptimizer, disposeOptimizer, stepOptimizer } from '@approx-darts/optimizers';
+import { registerApproxKernels } from '@approx-darts/kernels';
+import { startKernelProfile } from '@approx-darts/kernels';
+import { weightedSum } from '@approx-darts/kernels';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -88,14 +90,14 @@ describe('SgdStep (cpu) is the op-by-op SGD update bit for bit', () => {
 
   it('updates every variable with a gradient in one kernel and leaves the others', async () => {
     const vs = [tf.variable(tf.ones([2]), true, `sgd-one-a-${Math.random()}`), tf.variable(tf.ones([3]), true, `sgd-one-b-${Math.random()}`)];
-    const sgd = createSgd({ kind: 'sgd', lr: { kind: 'constant', lr: 0.1 }, momentum: 0.9, weightDecay: 0, nesterov: false }, vs);
+    const sgd = bindOptimizer({ kind: 'sgd', lr: { kind: 'constant', lr: 0.1 }, momentum: 0.9, weightDecay: 0, nesterov: false }, { a: vs[0] as tf.Variable, b: vs[1] as tf.Variable });
     const g = tf.ones([2]);
     const p = startKernelProfile();
-    sgd.step({ [(vs[0] as tf.Variable).name]: g }, 0.5);
+    stepOptimizer(sgd, { a: g }, 0.5);
     expect(p.stop()).toMatchObject({ kernels: 1, byKernel: { SgdStep: { count: 1 } } });
     expect(Array.from(await (vs[0] as tf.Variable).data())).toEqual([0.5, 0.5]);
     expect(Array.from(await (vs[1] as tf.Variable).data())).toEqual([1, 1, 1]);
-    sgd.dispose();
+    disposeOptimizer(sgd);
     tf.dispose([...vs, g]);
   });
 });

@@ -124,4 +124,18 @@ describe('train run directories', () => {
     expect(oneLine(lut.stderr)).toBe('approx-darts: --lut-dir /nonexistent/luts: no such directory (/nonexistent/luts)');
     expect(existsSync('/tmp/never')).toBe(false);
   });
+
+  it('takes the network of train --preset: darts is the original DARTS network (C = 36) with its plan, --channels overrides', async () => {
+    // Only --cells is given, so the channels come from the preset's macro (libs/schedule/src/run-presets.ts).
+    const dir = await tmp();
+    const r = cli(['train', '--genotype', 'DARTS_V2', '--data', 'synthetic', '--preset', 'darts', '--cells', '2', '--epochs', '1', '--limit', '8', '--batch-size', '8', '--engine', 'cpu', '--out', dir]);
+    expect(r.status, r.stderr).toBe(0);
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { macro: { cells: number; channels: number }; plan: { dropPath: number; optimizer: { weightDecay: number } } };
+    expect(config.macro).toMatchObject({ cells: 2, channels: 36 });
+    expect(config.plan).toMatchObject({ dropPath: 0.2, optimizer: { weightDecay: 3e-4 } });
+    const narrow = await tmp();
+    const n = cli(['train', '--genotype', 'DARTS_V2', '--data', 'synthetic', '--preset', 'darts', '--cells', '2', '--channels', '2', '--epochs', '1', '--limit', '8', '--batch-size', '8', '--engine', 'cpu', '--out', narrow]);
+    expect(n.status, n.stderr).toBe(0);
+    expect((JSON.parse(await readFile(join(narrow, 'config.json'), 'utf8')) as { macro: { channels: number } }).macro.channels).toBe(2);
+  });
 });

@@ -58,7 +58,8 @@ describe.skipIf(!haveData)('approx-darts search (end to end on the shared subset
   });
 
   it('--order second runs end to end, differs from first order, and resumes a killed run to the same alphas', async () => {
-    // The unrolled step reads the weight optimizer's momentum buffers, so a resumed run must restore them exactly.
+    // The unrolled step asks the weight optimizer for its update, momentum buffers included, so a resumed run must
+    // restore them exactly (epoch 1 is the warm-up: the unrolled steps all run after the resume).
     const second = [...tiny, '--order', 'second'];
     const straight = await tmp();
     const r = cli([...second, '--out', straight]);

@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, readJsonl } from '@approx-darts/run-store';
+import { loadCheckpoint, readJsonl, saveCheckpoint } from '@approx-darts/run-store';
 import { DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { DARTS_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
 import { decodeGenotypeJson } from '@approx-darts/genotype';
-import { architectureStep, readBatchStats, runSearch, DivergedError, unrolledArchitectureGradients, weightStep, type SearchOptions } from '@approx-darts/run';
+import { alphaParams, architectureStep, DivergedError, readBatchStats, runSearch, unrolledArchitectureGradients, weightParams, weightStep, type SearchOptions } from '@approx-darts/run';
+import { bindOptimizer, disposeOptimizer, type BoundOptimizer } from '@approx-darts/optimizers';
 import { selectEngine } from '@approx-darts/engines';
-import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
-import { createOptimizer } from '@approx-darts/optimizers';
+import { buildSearchNetwork, disposeParams, type SearchNetwork } from '@approx-darts/networks';
 import { syntheticRecords } from '../../datasets/cifar10/src/test-support';
 import { withoutSyncReads } from '@approx-darts/kernels/testing';
 
@@ -49,6 +49,28 @@ describe('bi-level search loop', () => {
     expect((await readFile(join(dir, 'alphas.svg'), 'utf8')).startsWith('<svg')).toBe(true);
   });
 
+  it('resumes a checkpoint whose optimizer keys are old (tfjs variable names behind $net/) as one with logical keys', async () => {
+    const dir = await tmp();
+    await runSearch({ ...base(dir), stopAfter: 1 });
+    const saved = await loadCheckpoint(join(dir, 'checkpoint'));
+    if (saved === undefined) throw new Error('no checkpoint after epoch 1');
+    // Checkpoints now hold the slots under logical names.
+    const slots = Object.keys(saved.tensors).filter((k) => k.startsWith('opt.'));
+    expect(slots).toEqual(expect.arrayContaining(['opt.weights/momentum/stem.conv', 'opt.architecture/adam.m/alphas.normal', 'opt.architecture/adam/step']));
+    expect(slots.some((k) => k.includes('$net'))).toBe(false);
+    // The same checkpoint as the code before logical keys wrote it: every slot under `<slot>/$net/<logical name>`.
+    const legacy = Object.fromEntries(Object.entries(saved.tensors).map(([k, t]) => [k.replace(/^(opt\.\w+\/(?:momentum|adam\.m|adam\.v)\/)/, '$1$net/'), t] as const));
+    expect(Object.keys(legacy).filter((k) => k.includes('/$net/')).length).toBe(slots.length - 1);
+    const old = await tmp();
+    await cp(dir, old, { recursive: true });
+    await saveCheckpoint(join(old, 'checkpoint'), { meta: saved.meta, tensors: legacy });
+    const fromLogical = await runSearch({ ...base(dir), resume: true });
+    const fromLegacy = await runSearch({ ...base(old), resume: true });
+    expect(fromLegacy.epochsRun).toBe(1);
+    expect(fromLegacy.alphas).toEqual(fromLogical.alphas);
+    expect(fromLegacy.genotype).toEqual(fromLogical.genotype);
+  });
+
   it('stops on a non-finite loss with a clear message and keeps the last good checkpoint', async () => {
     const dir = await tmp();
     // Epoch 1 at a sane lr, epoch 2 at one that overflows float32 after its first update (batch 2: two steps).
@@ -65,8 +87,8 @@ describe('bi-level search loop', () => {
   it('disposes every tensor of a step and reads once per step: 50 steps leave the tensor count unchanged', async () => {
     const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
     const net = buildSearchNetwork(tinySpace, { seed: 1 });
-    const wOpt = createOptimizer(DARTS_SEARCH_PLAN.weights, net.weights);
-    const aOpt = createOptimizer(DARTS_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
+    const wOpt = bindOptimizer(DARTS_SEARCH_PLAN.weights, weightParams(net));
+    const aOpt = bindOptimizer(DARTS_SEARCH_PLAN.architecture, alphaParams(net));
     const batch = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D, y: tf.tensor1d([1, 2], 'int32') };
     let reads = 0;
     const read = tf.Tensor.prototype.data;
@@ -76,8 +98,8 @@ describe('bi-level search loop', () => {
     } as typeof read;
     const step = async (): Promise<void> => {
       const [valid, train] = await readBatchStats([
-        architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, undefined),
-        weightStep(net, batch, wOpt, DARTS_SEARCH_PLAN.weights, 0.025),
+        architectureStep(net, batch, aOpt, 3e-4, undefined),
+        weightStep(net, batch, wOpt, 0.025),
       ]);
       expect(valid?.count === 2 && train?.count === 2 && Number.isFinite(valid.loss) && Number.isFinite(train.loss)).toBe(true);
     };
@@ -90,71 +112,107 @@ describe('bi-level search loop', () => {
     } finally {
       tf.Tensor.prototype.data = read;
     }
-    wOpt.dispose();
-    aOpt.dispose();
+    disposeOptimizer(wOpt);
+    disposeOptimizer(aOpt);
     tf.dispose([batch.x, batch.y]);
     disposeParams(net.store);
   });
 
-  it("the second-order step unrolls with the weight optimizer's own momentum buffers", async () => {
+  it("the second-order step unrolls with the weight optimizer's own update (momentum buffers included), leaving its state alone", async () => {
     const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
     const net = buildSearchNetwork(tinySpace, { seed: 4 });
-    const wOpt = createOptimizer(DARTS_SEARCH_PLAN.weights, net.weights);
+    const wOpt = bindOptimizer(DARTS_SEARCH_PLAN.weights, weightParams(net));
     const batch = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 4) as tf.Tensor4D, y: tf.tensor1d([1, 7], 'int32') };
-    // Two weight steps leave non-zero momentum buffers (SGD, momentum 0.9).
-    for (let i = 0; i < 2; i++) await readBatchStats([weightStep(net, batch, wOpt, DARTS_SEARCH_PLAN.weights, 0.025)]);
-    const state = wOpt.state();
-    for (const v of net.weights) {
-      const live = wOpt.momentum(v);
-      expect(live, v.name).toBeDefined();
-      expect(await live?.data()).toEqual(await state[`momentum/${v.name}`]?.data());
-    }
-    tf.dispose(Object.values(state));
-    const largest = await Promise.all(net.weights.map(async (v) => Math.max(...Array.from(await (wOpt.momentum(v) as tf.Tensor).data(), Math.abs))));
+    // Two weight steps leave non-zero momentum buffers (SGD, momentum 0.9), one per weight under its logical name.
+    for (let i = 0; i < 2; i++) await readBatchStats([weightStep(net, batch, wOpt, 0.025)]);
+    expect(Object.keys(wOpt.state.slots).sort()).toEqual(Object.keys(wOpt.params).map((n) => `momentum/${n}`).sort());
+    const largest = await Promise.all(Object.values(wOpt.state.slots).map(async (t) => Math.max(...Array.from(await t.data(), Math.abs))));
     expect(Math.max(...largest)).toBeGreaterThan(0);
-    const alphaGrads = async (momentumOf: (v: tf.Variable) => tf.Tensor | undefined, momentum: number): Promise<Float32Array> => {
-      const { grads, stats } = unrolledArchitectureGradients(net, batch, { trainBatch: batch, lr: 0.025, momentum, weightDecay: 3e-4, momentumOf });
+    const alphaGrads = async (weights: BoundOptimizer): Promise<Float32Array> => {
+      const { grads, stats } = unrolledArchitectureGradients(net, batch, { trainBatch: batch, lr: 0.025, weights });
       // One cell is a reduction cell: both alpha matrices, so the check does not hinge on which one has gradients.
-      const out = Float32Array.from([...(await (grads[net.alphas.normal.name] as tf.Tensor).data()), ...(await (grads[net.alphas.reduce.name] as tf.Tensor).data())]);
+      const out = Float32Array.from([...(await (grads['alphas.normal'] as tf.Tensor).data()), ...(await (grads['alphas.reduce'] as tf.Tensor).data())]);
       tf.dispose([...Object.values(grads), stats.loss, stats.correct]);
       return out;
     };
+    const stateBefore = wOpt.state;
+    const buffersBefore = await Promise.all(Object.values(stateBefore.slots).map((t) => t.data()));
     const before = tf.memory().numTensors;
-    const withBuffers = await alphaGrads((v) => wOpt.momentum(v), 0.9);
-    // Reading the live buffers copies nothing and leaves nothing behind.
+    const withBuffers = await alphaGrads(wOpt);
+    // Asking for the update neither applies it nor advances the optimizer, and leaves nothing behind.
     expect(tf.memory().numTensors).toBe(before);
-    const zeroBuffers = await alphaGrads((v) => tf.zerosLike(v), 0.9);
-    const noBuffers = await alphaGrads(() => undefined, 0.9);
-    const noMomentum = await alphaGrads((v) => wOpt.momentum(v), 0);
-    // Zero buffers are no buffers, and momentum 0 ignores them: the buffers enter only as momentum * buffer.
-    expect(zeroBuffers).toEqual(noBuffers);
-    expect(noMomentum).toEqual(noBuffers);
+    expect(wOpt.state).toBe(stateBefore);
+    expect(await Promise.all(Object.values(wOpt.state.slots).map((t) => t.data()))).toEqual(buffersBefore);
+    const fresh = wOpt.optimizer.init(wOpt.params);
+    const zeroBuffers = await alphaGrads({ ...wOpt, state: fresh });
+    const noMomentum = bindOptimizer({ kind: 'sgd', lr: DARTS_SEARCH_PLAN.weights.lr, momentum: 0, weightDecay: DARTS_SEARCH_PLAN.weights.weightDecay }, wOpt.params);
+    // Zero buffers are no buffers: the buffers enter only as momentum * buffer.
+    expect(await alphaGrads(noMomentum)).toEqual(zeroBuffers);
     // With the real buffers the unrolled weights move, so the architecture gradient changes.
     expect(withBuffers.some((g) => g !== 0)).toBe(true);
-    expect(withBuffers).not.toEqual(noBuffers);
-    expect(await alphaGrads((v) => wOpt.momentum(v), 0.9)).toEqual(withBuffers);
-    wOpt.dispose();
+    expect(withBuffers).not.toEqual(zeroBuffers);
+    expect(await alphaGrads(wOpt)).toEqual(withBuffers);
+    // An Adam weight optimizer unrolls with its own (bias-corrected) update, not with SGD's.
+    const adam = bindOptimizer({ kind: 'adam', lr: { kind: 'constant', lr: 0.025 }, beta1: 0.9, beta2: 0.999, weightDecay: 3e-4 }, wOpt.params);
+    const withAdam = await alphaGrads(adam);
+    expect(withAdam).not.toEqual(zeroBuffers);
+    expect(withAdam.every(Number.isFinite)).toBe(true);
+    tf.dispose(Object.values(fresh.slots));
+    [wOpt, noMomentum, adam].forEach(disposeOptimizer);
     tf.dispose([batch.x, batch.y]);
     disposeParams(net.store);
+  });
+
+  it('the forward at the unrolled weights leaves the BN running statistics alone: they equal those of the other forwards replayed', async () => {
+    const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
+    const [net, twin] = [buildSearchNetwork(tinySpace, { seed: 6 }), buildSearchNetwork(tinySpace, { seed: 6 })];
+    const wOpt = bindOptimizer(DARTS_SEARCH_PLAN.weights, weightParams(net));
+    const train = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 6) as tf.Tensor4D, y: tf.tensor1d([1, 7], 'int32') };
+    const valid = { x: tf.randomNormal([2, 8, 8, 3], 2, 3, 'float32', 7) as tf.Tensor4D, y: tf.tensor1d([3, 0], 'int32') };
+    const stats = (n: SearchNetwork): Float32Array[] => [...n.store.entries.values()].filter((e) => e.role === 'state').map((e) => Float32Array.from(e.variable.dataSync()));
+    // Every train-mode forward of the step, with the batch and the weights it ran on (host copies).
+    const forwards: { readonly x: tf.Tensor4D; readonly weights: Float32Array[] }[] = [];
+    const recording: SearchNetwork = {
+      ...net,
+      forward: (x, mode) => {
+        if (mode === 'train') forwards.push({ x, weights: net.weights.map((w) => Float32Array.from(w.dataSync())) });
+        return net.forward(x, mode);
+      },
+    };
+    const { grads, stats: pending } = unrolledArchitectureGradients(recording, valid, { trainBatch: train, lr: 0.025, weights: wOpt });
+    tf.dispose([...Object.values(grads), pending.loss, pending.correct]);
+    // The unrolled step runs four forwards: train at w, valid at w', train at w + eps dw and at w - eps dw.
+    expect(forwards.map((f) => (f.x === valid.x ? 'valid' : 'train'))).toEqual(['train', 'valid', 'train', 'train']);
+    const replay = (which: readonly (typeof forwards)[number][]): Float32Array[] => {
+      for (const e of twin.store.entries.values()) if (e.role === 'state') e.variable.assign(tf.tidy(() => (e.name.endsWith('running_var') ? tf.onesLike(e.variable) : tf.zerosLike(e.variable))));
+      for (const f of which) {
+        twin.weights.forEach((w, i) => w.assign(tf.tensor(f.weights[i] as Float32Array, w.shape)));
+        tf.tidy(() => twin.forward(f.x, 'train'));
+      }
+      return stats(twin);
+    };
+    // What the first-order forwards (all but the one at w') leave is exactly what the second-order step left...
+    expect(stats(net)).toEqual(replay(forwards.filter((f) => f.x !== valid.x)));
+    // ...and the forward at w' would have moved them (so the comparison above can fail).
+    expect(stats(net)).not.toEqual(replay(forwards));
+    disposeOptimizer(wOpt);
+    tf.dispose([train.x, train.y, valid.x, valid.y]);
+    disposeParams(net.store);
+    disposeParams(twin.store);
   });
 
   it('runs the second-order (unrolled) architecture step, leaving the weights where they were', async () => {
     const tinySpace: SearchSpace = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, cells: 1, channels: 2 } };
     const net = buildSearchNetwork(tinySpace, { seed: 2 });
-    const aOpt = createOptimizer(DARTS_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
+    const aOpt = bindOptimizer(DARTS_SEARCH_PLAN.architecture, alphaParams(net));
+    const wOpt = bindOptimizer(DARTS_SEARCH_PLAN.weights, weightParams(net));
     const batch = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 2) as tf.Tensor4D, y: tf.tensor1d([3, 4], 'int32') };
     const weightsBefore = net.weights.map((w) => Array.from(w.dataSync()));
     const alphasBefore = Array.from(net.alphas.normal.dataSync());
     const before = tf.memory().numTensors;
     const [stats] = await withoutSyncReads(async () =>
       readBatchStats([
-        architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, {
-          trainBatch: batch,
-          lr: 0.025,
-          momentum: 0.9,
-          weightDecay: 3e-4,
-          momentumOf: () => undefined,
-        }),
+        architectureStep(net, batch, aOpt, 3e-4, { trainBatch: batch, lr: 0.025, weights: wOpt }),
       ]),
     );
     expect(Number.isFinite(stats?.loss)).toBe(true);
@@ -162,7 +220,8 @@ describe('bi-level search loop', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(net.weights.map((w) => Array.from(w.dataSync()))).toEqual(weightsBefore);
     expect(Array.from(net.alphas.normal.dataSync())).not.toEqual(alphasBefore);
-    aOpt.dispose();
+    disposeOptimizer(aOpt);
+    disposeOptimizer(wOpt);
     tf.dispose([batch.x, batch.y]);
     disposeParams(net.store);
   });

@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { geometryFor, type ConvKind } from '@approx-darts/approx-conv';
 import type { MultiplierTable } from '@approx-darts/multipliers';
-import { batchNormTrain, conv2d, depthwiseConv2d, fakeQuantizeActivations, fakeQuantizeWeights, paddingOf, validConvVjp, weightedSum } from '@approx-darts/kernels';
-import { createSgd } from '../../libs/optimizers/src/sgd';
+import { conv2d, depthwiseConv2d } from '@approx-darts/kernels';
+import { paddingOf, validConvVjp } from '@approx-darts/kernels';
+import { fakeQuantizeActivations, fakeQuantizeWeights } from '@approx-darts/kernels';
+import { batchNormTrain } from '@approx-darts/kernels';
+import { bindOptimizer, disposeOptimizer, stepOptimizer } from '@approx-darts/optimizers';
+import { weightedSum } from '@approx-darts/kernels';
 
 // The unfused compositions the fused kernels replace, op by op as libs/networks/src/search-network/batch-norm.ts and
 // mixed-op.ts / search-cell.ts computed them, and a harness that evaluates a fused kernel and its reference, forward
@@ -142,16 +146,16 @@ export const sgdCase = async (side: Side, config: { readonly momentum: number; r
   const shapes = [[3, 2], [5], [2, 2, 3]];
   const variables = shapes.map((shape, i) => tf.variable(seeded(shape, 40 + i) as tf.Tensor, true, `sgd-case-${side}-${i}-${Math.random()}`));
   const buffers = shapes.map((shape) => tf.variable(tf.zeros(shape), false));
-  const fused = createSgd({ kind: 'sgd', lr: { kind: 'constant', lr: 0.1 }, ...config }, variables);
+  const fused = bindOptimizer({ kind: 'sgd', lr: { kind: 'constant', lr: 0.1 }, ...config }, Object.fromEntries(variables.map((v) => [v.name, v] as const)));
   const reference = sgdReference(config, variables, buffers);
   for (const [step, lr] of [0.1, 0.05].entries()) {
     const grads = shapes.map((shape, i) => seeded(shape, 50 + 10 * step + i));
-    if (side === 'fused') fused.step(Object.fromEntries(variables.map((v, i) => [v.name, grads[i] as tf.Tensor])), lr);
+    if (side === 'fused') stepOptimizer(fused, Object.fromEntries(variables.map((v, i) => [v.name, grads[i] as tf.Tensor])), lr);
     else reference(grads, lr);
     tf.dispose(grads);
   }
   const outputs = await Promise.all(variables.map(async (v) => Float32Array.from(await v.data())));
-  fused.dispose();
+  disposeOptimizer(fused);
   tf.dispose([...variables, ...buffers]);
   return { outputs, grads: [] };
 };

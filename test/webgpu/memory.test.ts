@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DARTS_SPACE, isApproximable, type SearchSpace } from '@approx-darts/search-space';
 import { DARTS_SEARCH_PLAN } from '@approx-darts/schedule';
 import { loadMultiplierTable } from '@approx-darts/io';
-import { architectureStep, readBatchStats, weightStep } from '@approx-darts/run';
+import { alphaParams, architectureStep, weightParams, readBatchStats, weightStep } from '@approx-darts/run';
+import { bindOptimizer, disposeOptimizer } from '@approx-darts/optimizers';
 import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
-import { createOptimizer } from '@approx-darts/optimizers';
 import { slowWebgpuSuites, webgpuForTests } from './webgpu-for-tests';
 
 const engine = slowWebgpuSuites('webgpu memory over 50 steps') ? await webgpuForTests() : undefined;
@@ -19,14 +19,14 @@ describe.skipIf(engine === undefined)('memory on webgpu', () => {
   it('tensors and GPU bytes stay flat over 50 bi-level steps of an approximate search network', async () => {
     const approx = { table: await loadMultiplierTable('mul8u_NGR'), quantization: 'asymmetric' as const, perChannelWeights: false };
     const net = buildSearchNetwork(space, { seed: 1, bindingOf: (op) => (isApproximable(op) ? approx : null) });
-    const wOpt = createOptimizer(DARTS_SEARCH_PLAN.weights, net.weights);
-    const aOpt = createOptimizer(DARTS_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
+    const wOpt = bindOptimizer(DARTS_SEARCH_PLAN.weights, weightParams(net));
+    const aOpt = bindOptimizer(DARTS_SEARCH_PLAN.architecture, alphaParams(net));
     const batch = { x: tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D, y: tf.tensor1d([1, 2], 'int32') };
     const samples: { tensors: number; gpuBytes: number }[] = [];
     for (let i = 0; i < 50; i++) {
       const [valid, train] = await readBatchStats([
-        architectureStep(net, batch, aOpt, DARTS_SEARCH_PLAN.architecture, 3e-4, undefined),
-        weightStep(net, batch, wOpt, DARTS_SEARCH_PLAN.weights, 0.025),
+        architectureStep(net, batch, aOpt, 3e-4, undefined),
+        weightStep(net, batch, wOpt, 0.025),
       ]);
       expect(Number.isFinite(valid?.loss) && Number.isFinite(train?.loss)).toBe(true);
       const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
@@ -40,8 +40,8 @@ describe.skipIf(engine === undefined)('memory on webgpu', () => {
     expect(new Set(steady.map((s) => s.tensors)).size).toBe(1);
     expect(new Set(steady.map((s) => s.gpuBytes)).size).toBe(1);
     expect(steady[0]?.gpuBytes).toBeGreaterThan(0);
-    wOpt.dispose();
-    aOpt.dispose();
+    disposeOptimizer(wOpt);
+    disposeOptimizer(aOpt);
     tf.dispose([batch.x, batch.y]);
     disposeParams(net.store);
   }, 1_800_000);

@@ -9,8 +9,9 @@ import { DARTS_SPACE, DARTS_EVAL_MACRO, isApproximable, type SearchSpace } from 
 import { DARTS_V2 } from '@approx-darts/genotype';
 import { DARTS_SEARCH_PLAN } from '@approx-darts/schedule';
 import { loadMultiplierTable } from '@approx-darts/io';
+import { alphaParams, weightParams } from '@approx-darts/run';
+import { bindOptimizer, byLogicalName, disposeOptimizer, stepOptimizer } from '@approx-darts/optimizers';
 import { buildEvalNetwork, buildSearchNetwork, disposeParams } from '@approx-darts/networks';
-import { createOptimizer } from '@approx-darts/optimizers';
 import { selectEngine } from '@approx-darts/engines';
 import { setupWebgpu } from '@approx-darts/engine-webgpu';
 import { approxKernelNames } from '@approx-darts/kernels';
@@ -36,15 +37,15 @@ const exercise = async (): Promise<void> => {
   const labels = tf.tensor1d([3, 7], 'int32');
   for (const binding of [null, approx]) {
     const net = buildSearchNetwork(space, { seed: 4, bindingOf: (op) => (isApproximable(op) ? binding : null) });
-    const sgd = createOptimizer(DARTS_SEARCH_PLAN.weights, net.weights);
-    const adam = createOptimizer(DARTS_SEARCH_PLAN.architecture, [net.alphas.normal, net.alphas.reduce]);
+    const sgd = bindOptimizer(DARTS_SEARCH_PLAN.weights, weightParams(net));
+    const adam = bindOptimizer(DARTS_SEARCH_PLAN.architecture, alphaParams(net));
     const { value, grads } = tf.variableGrads(() => lossOf(net.forward(x, 'train'), labels), [...net.weights, net.alphas.normal, net.alphas.reduce]);
-    sgd.step(grads, 0.1);
-    adam.step(grads, 1e-3);
+    stepOptimizer(sgd, byLogicalName(sgd.params, grads), 0.1);
+    stepOptimizer(adam, byLogicalName(adam.params, grads), 1e-3);
     await value.data();
     tf.dispose([value, ...Object.values(grads), net.forward(x, 'eval')]);
-    sgd.dispose();
-    adam.dispose();
+    disposeOptimizer(sgd);
+    disposeOptimizer(adam);
     disposeParams(net.store);
   }
   // The auxiliary head (5x5 pool stride 3, then a 2x2 conv, both valid) needs the 8x8 map of a 32 px image.

@@ -3,7 +3,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import type { OptimizerConfig } from '@approx-darts/schedule';
-import { createOptimizer } from './optimizer';
+import { applyUpdates, createOptimizer } from './optimizer';
+import { bindOptimizer, disposeOptimizer, namedParams, restoreOptimizerState, savedOptimizerState, stepOptimizer } from './bound-optimizer';
+import { logicalOptimizerKey } from './checkpoint-keys';
 import { ADAM_STEP } from './adam';
 import { clipByGlobalNorm, globalNormSquared } from './clip';
 import { withoutSyncReads } from '@approx-darts/kernels/testing';
@@ -64,10 +66,10 @@ const torchAdam = (w0: number, grads: readonly number[], lr: number, b1: number,
 
 const run = (config: OptimizerConfig, w0: readonly number[], grads: readonly (readonly number[])[], lr: number): number[] => {
   const w = variable(w0);
-  const opt = createOptimizer(config, [w]);
-  for (const g of grads) tf.tidy(() => opt.step({ [w.name]: tf.tensor1d([...g]) }, lr));
+  const opt = bindOptimizer(config, { w });
+  for (const g of grads) tf.tidy(() => stepOptimizer(opt, { w: tf.tensor1d([...g]) }, lr));
   const out = values(w);
-  opt.dispose();
+  disposeOptimizer(opt);
   w.dispose();
   return out;
 };
@@ -122,16 +124,16 @@ describe('state save / restore', () => {
 
     // Two steps, snapshot state and weights, then continue with a brand-new optimizer restored from them.
     const w = variable([1, 2]);
-    const first = createOptimizer(config, [w]);
-    for (const g of grads.slice(0, 2)) tf.tidy(() => first.step({ [w.name]: tf.tensor1d(g) }, 0.1));
-    const saved = first.state();
-    first.dispose();
-    const second = createOptimizer(config, [w]);
-    await second.restore(saved);
+    const first = bindOptimizer(config, { w });
+    for (const g of grads.slice(0, 2)) tf.tidy(() => stepOptimizer(first, { w: tf.tensor1d(g) }, 0.1));
+    const saved = savedOptimizerState(first);
+    disposeOptimizer(first);
+    const second = bindOptimizer(config, { w });
+    await restoreOptimizerState(second, saved);
     for (const t of Object.values(saved)) t.dispose();
-    for (const g of grads.slice(2)) tf.tidy(() => second.step({ [w.name]: tf.tensor1d(g) }, 0.1));
+    for (const g of grads.slice(2)) tf.tidy(() => stepOptimizer(second, { w: tf.tensor1d(g) }, 0.1));
     expect(values(w)).toEqual(reference);
-    second.dispose();
+    disposeOptimizer(second);
     w.dispose();
   };
 
@@ -140,39 +142,41 @@ describe('state save / restore', () => {
 
   it('restore rejects missing or misshapen state', async () => {
     const w = variable([1, 2]);
-    const opt = createOptimizer(sgd(0.9, 0), [w]);
-    await expect(opt.restore({})).rejects.toThrow(/missing 'momentum\/w/);
-    await expect(opt.restore({ [`momentum/${w.name}`]: tf.zeros([3]) })).rejects.toThrow(/shape \[3\], expected \[2\]/);
-    await expect(createOptimizer(adam(0.5, 0.999, 0), [w]).restore({})).rejects.toThrow(/missing 'adam\.m\/w/);
-    opt.dispose();
+    const opt = bindOptimizer(sgd(0.9, 0), { w });
+    await expect(restoreOptimizerState(opt, {})).rejects.toThrow(/missing 'momentum\/w/);
+    await expect(restoreOptimizerState(opt, { 'momentum/w': tf.zeros([3]) })).rejects.toThrow(/shape \[3\], expected \[2\]/);
+    const withAdam = bindOptimizer(adam(0.5, 0.999, 0), { w });
+    await expect(restoreOptimizerState(withAdam, {})).rejects.toThrow(/missing 'adam\.m\/w/);
+    disposeOptimizer(opt);
+    disposeOptimizer(withAdam);
   });
 
   it('Adam restores its step count without a synchronous read', async () => {
     const w = variable([1, 2]);
-    const first = createOptimizer(adam(0.5, 0.999, 0), [w]);
-    for (let i = 0; i < 3; i++) tf.tidy(() => first.step({ [w.name]: tf.tensor1d([0.5, -1]) }, 0.1));
-    const saved = first.state();
+    const first = bindOptimizer(adam(0.5, 0.999, 0), { w });
+    for (let i = 0; i < 3; i++) tf.tidy(() => stepOptimizer(first, { w: tf.tensor1d([0.5, -1]) }, 0.1));
+    const saved = savedOptimizerState(first);
     expect(values(saved[ADAM_STEP]!)).toEqual([3]);
-    const second = createOptimizer(adam(0.5, 0.999, 0), [w]);
-    await withoutSyncReads(() => second.restore(saved));
+    const second = bindOptimizer(adam(0.5, 0.999, 0), { w });
+    await withoutSyncReads(() => restoreOptimizerState(second, saved));
     // Step 4 with the restored count moves w exactly as the original optimizer's step 4 does.
     const twin = variable(values(w));
-    tf.tidy(() => first.step({ [w.name]: tf.tensor1d([0.25, 0.25]) }, 0.1));
+    tf.tidy(() => stepOptimizer(first, { w: tf.tensor1d([0.25, 0.25]) }, 0.1));
     const expected = values(w);
     w.assign(tf.tensor1d(values(twin)));
-    tf.tidy(() => second.step({ [w.name]: tf.tensor1d([0.25, 0.25]) }, 0.1));
+    tf.tidy(() => stepOptimizer(second, { w: tf.tensor1d([0.25, 0.25]) }, 0.1));
     expect(values(w)).toEqual(expected);
     tf.dispose([...Object.values(saved), twin]);
-    first.dispose();
-    second.dispose();
+    disposeOptimizer(first);
+    disposeOptimizer(second);
   });
 
   it('leaves variables without a gradient unchanged and does not leak tensors', () => {
     const a = variable([1]);
     const b = variable([5]);
-    const opt = createOptimizer(adam(0.9, 0.999, 0.1), [a, b]);
+    const opt = bindOptimizer(adam(0.9, 0.999, 0.1), { a, b });
     const before = tf.memory().numTensors;
-    tf.tidy(() => opt.step({ [a.name]: tf.tensor1d([1]) }, 0.1));
+    tf.tidy(() => stepOptimizer(opt, { a: tf.tensor1d([1]) }, 0.1));
     expect(tf.memory().numTensors).toBe(before);
     expect(values(b)).toEqual([5]);
     expect(values(a)[0]).toBeLessThan(1);
@@ -182,16 +186,80 @@ describe('state save / restore', () => {
     const w = variable([1, 2]);
     const before = tf.memory().numTensors;
     for (const config of [sgd(0.9, 0), adam(0.5, 0.999, 0)]) {
-      const opt = createOptimizer(config, [w]);
-      tf.tidy(() => opt.step({ [w.name]: tf.tensor1d([1, 1]) }, 0.1));
-      opt.dispose();
+      const opt = bindOptimizer(config, { w });
+      tf.tidy(() => stepOptimizer(opt, { w: tf.tensor1d([1, 1]) }, 0.1));
+      disposeOptimizer(opt);
     }
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('refuses two variables with one name', () => {
+  it('refuses a variable listed twice, and one that is not a parameter of the store', () => {
     const a = variable([1]);
-    expect(() => createOptimizer(sgd(0, 0), [a, a])).toThrow(/share the name/);
+    const entries = new Map([['a', { name: 'a', variable: a }]]);
+    expect(() => namedParams(entries, [a, a])).toThrow(/listed twice/);
+    expect(() => namedParams(entries, [variable([2])])).toThrow(/not a parameter/);
+    expect(namedParams(entries, [a])).toEqual({ a });
+  });
+});
+
+describe('update, then apply (optax style)', () => {
+  const configs = [sgd(0.9, 3e-4), sgd(0.9, 0.1, true), sgd(0, 3e-4), adam(0.5, 0.999, 1e-3), adam(0.9, 0.999, 0)];
+
+  test.prop([fc.constantFrom(...configs), fc.array(fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 4 })], {
+    numRuns: 30,
+  })('update + applyUpdates gives bit for bit what the (fused) step gives, and the same state', (config, grads) => {
+    const [wFused, wSplit] = [variable([0.7, -1.3]), variable([0.7, -1.3])];
+    const fused = bindOptimizer(config, { w: wFused });
+    const optimizer = createOptimizer(config);
+    let state = optimizer.init({ w: wSplit });
+    for (const [i, g] of grads.entries()) {
+      const lr = 0.1 / (i + 1);
+      tf.tidy(() => stepOptimizer(fused, { w: tf.tensor1d(g) }, lr));
+      const gradient = tf.tensor1d(g);
+      const next = optimizer.update({ w: gradient }, state, { w: wSplit }, lr);
+      applyUpdates({ w: wSplit }, next.updates);
+      tf.dispose([gradient, ...Object.values(next.updates), ...Object.values(state.slots)]);
+      state = next.state;
+    }
+    expect(values(wSplit)).toEqual(values(wFused));
+    expect(state.count).toBe(fused.state.count);
+    expect(Object.keys(state.slots).sort()).toEqual(Object.keys(fused.state.slots).sort());
+    for (const [key, t] of Object.entries(state.slots)) expect(values(t), key).toEqual(values(fused.state.slots[key]!));
+    tf.dispose([...Object.values(state.slots), wFused, wSplit]);
+    disposeOptimizer(fused);
+  });
+
+  it('update touches neither the parameters nor the state it is given', () => {
+    for (const config of configs) {
+      const w = variable([1, 2]);
+      const b = bindOptimizer(config, { w });
+      stepOptimizer(b, { w: tf.tensor1d([0.5, -0.5]) }, 0.1);
+      const [wBefore, slotsBefore, countBefore] = [values(w), Object.values(b.state.slots).map(values), b.state.count];
+      const g = tf.tensor1d([0.25, 1]);
+      const next = b.optimizer.update({ w: g }, b.state, b.params, 0.1);
+      expect(values(w)).toEqual(wBefore);
+      expect(Object.values(b.state.slots).map(values)).toEqual(slotsBefore);
+      expect(b.state.count).toBe(countBefore);
+      expect(next.state.count).toBe(countBefore + 1);
+      expect(values(next.updates['w']!).some((u) => u !== 0)).toBe(true);
+      tf.dispose([g, ...Object.values(next.updates), ...Object.values(next.state.slots).filter((t) => !Object.values(b.state.slots).includes(t))]);
+      disposeOptimizer(b);
+      w.dispose();
+    }
+  });
+});
+
+describe('saved optimizer keys', () => {
+  it('are logical names; keys of checkpoints from before (tfjs variable names behind a token) translate to them', () => {
+    const w = variable([1, 2]);
+    const b = bindOptimizer(adam(0.5, 0.999, 0), { 'cells.0.pre0.conv': w });
+    const saved = savedOptimizerState(b);
+    expect(Object.keys(saved).sort()).toEqual(['adam.m/cells.0.pre0.conv', 'adam.v/cells.0.pre0.conv', ADAM_STEP]);
+    expect(logicalOptimizerKey('momentum/$net/cells.0.pre0.conv')).toBe('momentum/cells.0.pre0.conv');
+    expect(logicalOptimizerKey('adam.m/cells.0.pre0.conv')).toBe('adam.m/cells.0.pre0.conv');
+    expect(logicalOptimizerKey(ADAM_STEP)).toBe(ADAM_STEP);
+    tf.dispose(Object.values(saved));
+    disposeOptimizer(b);
   });
 });
 

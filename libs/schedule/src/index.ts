@@ -4,3 +4,4 @@ export * from './bilevel-plan';
 export * from './plan-codecs';
 export * from './presets';
 export * from './override';
+export * from './run-presets';

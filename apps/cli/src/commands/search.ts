@@ -4,12 +4,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
 import { dataIdentity, stratifiedLimit } from '@approx-darts/cifar10';
 import { formatGenotype, genotypeToDot } from '@approx-darts/genotype';
-import { BiLevelPlan, overrideSearchPlan, searchPlanPreset } from '@approx-darts/schedule';
-import { approxDartsSpace, DARTS_SEARCH_MACRO, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
+import { PresetName, searchSettings, type SearchPreset } from '@approx-darts/schedule';
+import { approxDartsSpace, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
 import { CHECKPOINT_JSON, writeJsonAtomic } from '@approx-darts/run-store';
 import { describeDifferences, DivergedError, hasCheckpoint, inRunDirectory, reconcileResume, ResumeError, RUN_CONFIG_FILE, runSearch, SEARCH_FILES, SetupError, StoredSearchRunConfig, type EpochRecord, type FlagOfField } from '@approx-darts/run';
@@ -26,14 +25,14 @@ import { loadSpaceBindings, loadSpaceFile, type SpaceBindings } from '../options
 /** The flags of `search` after commander, checked. */
 const SearchFlags = t.intersection([
   t.type({
-    preset: t.keyof({ paper: null, darts: null, tiny: null }),
+    preset: PresetName,
     engine: t.string,
     seed: NonNegativeIntFromString,
-    order: t.keyof({ first: null, second: null }),
     out: DirectoryPath,
   }),
   OptimizerFlags,
   t.partial({
+    order: t.keyof({ first: null, second: null }),
     archLr: PositiveNumberFromString,
     multiplier: t.string,
     space: t.string,
@@ -74,35 +73,26 @@ const SEARCH_RESUMABLE: FlagOfField = [
   ['plan.weights.gradClip', '--grad-clip'],
 ];
 
-/**
- * The tiny preset: the README demo on 2 CPU cores, about 3 minutes there. 3 cells, C = 4, 64 + 64 images, the tiny
- * plan (2 epochs, the first weights-only, batch 16).
- */
-const PRESET_SHAPES: Readonly<Record<SearchFlags['preset'], { readonly cells: number; readonly channels: number; readonly limit: number | null }>> = {
-  paper: { cells: DARTS_SEARCH_MACRO.cells, channels: DARTS_SEARCH_MACRO.channels, limit: null },
-  darts: { cells: DARTS_SEARCH_MACRO.cells, channels: DARTS_SEARCH_MACRO.channels, limit: null },
-  tiny: { cells: 3, channels: 4, limit: 128 },
-};
 
-const planOf = (flags: SearchFlags): BiLevelPlan => {
-  const base = pipe(
-    searchPlanPreset(flags.preset),
-    O.getOrElseW(() => {
-      throw new CliError(`--preset: unknown preset '${flags.preset}'`);
+/** The preset (libs/schedule) with the flags applied: plan, search network size and image limit. */
+const settingsOf = (flags: SearchFlags): SearchPreset => {
+  const { plan, macro, limit } = pipe(
+    searchSettings(flags.preset, {
+      ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
+      ...(flags.warmupEpochs !== undefined ? { warmupEpochs: flags.warmupEpochs } : {}),
+      ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}),
+      ...(flags.order !== undefined ? { order: flags.order } : {}),
+      ...(flags.cells !== undefined ? { cells: flags.cells } : {}),
+      ...(flags.channels !== undefined ? { channels: flags.channels } : {}),
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     }),
-  );
-  // --epochs scales the warm-up with the run (paper: 15 of 50), so a short run still searches.
-  const epochs = flags.epochs ?? base.epochs;
-  const warmupEpochs = flags.epochs === undefined ? base.warmupEpochs : Math.floor((base.warmupEpochs * epochs) / base.epochs);
-  const planned = pipe(
-    overrideSearchPlan(base, { epochs, warmupEpochs: flags.warmupEpochs ?? warmupEpochs, order: flags.order, ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}) }),
     E.getOrElseW((problem) => {
       throw new CliError(`search plan: ${problem}`);
     }),
   );
-  const weights = applyOptimizerFlags(planned.weights, flags, 'weights');
-  const architecture = flags.archLr === undefined ? planned.architecture : { ...planned.architecture, lr: withPeakLr(planned.architecture.lr, flags.archLr) };
-  return { ...planned, weights, architecture };
+  const weights = applyOptimizerFlags(plan.weights, flags, 'weights');
+  const architecture = flags.archLr === undefined ? plan.architecture : { ...plan.architecture, lr: withPeakLr(plan.architecture.lr, flags.archLr) };
+  return { plan: { ...plan, weights, architecture }, macro, limit };
 };
 
 /**
@@ -110,16 +100,15 @@ const planOf = (flags: SearchFlags): BiLevelPlan => {
  * on --multiplier (required). With --space FILE: the file's space and macro (--cells/--channels override it; the
  * preset's size does not), its ops on their own tables, or --multiplier's by `loadSpaceBindings`'s rule.
  */
-const spaceOf = async (flags: SearchFlags): Promise<{ readonly space: SearchSpace } & SpaceBindings> => {
+const spaceOf = async (flags: SearchFlags, settings: SearchPreset): Promise<{ readonly space: SearchSpace } & SpaceBindings> => {
   if (flags.space !== undefined) {
     const space = await loadSpaceFile(flags.space, '--space', { cells: flags.cells, channels: flags.channels });
     return { space, ...(await loadSpaceBindings(space, flags.multiplier, flags.lutDir, flags.space)) };
   }
   if (flags.multiplier === undefined) throw new CliError('--multiplier: required without --space (mul8u_XXX, a .bin path, or fp32)');
   const binding = await loadBinding(isFp32(flags.multiplier) ? 'fp32' : flags.multiplier, flags.lutDir, 'asymmetric');
-  const shape = PRESET_SHAPES[flags.preset];
   const base = binding === null ? DARTS_SPACE : approxDartsSpace(binding.table.name);
-  const space = { ...base, macro: { ...base.macro, cells: flags.cells ?? shape.cells, channels: flags.channels ?? shape.channels } };
+  const space = { ...base, macro: { ...base.macro, ...settings.macro } };
   return { space, label: binding?.table.name ?? 'fp32', bindingOf: (op) => (binding !== null && multiplierOf(op) !== undefined ? binding : null) };
 };
 
@@ -206,11 +195,12 @@ const writeCellPlots = async (dir: string, dot: string): Promise<readonly string
 
 const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> => {
   const flags = decodeFlags(SearchFlags, opts);
-  const requestedPlan = planOf(flags);
-  const { space, label, bindingOf } = await spaceOf(flags);
+  const settings = settingsOf(flags);
+  const requestedPlan = settings.plan;
+  const { space, label, bindingOf } = await spaceOf(flags, settings);
   const data = await loadDataOption(flags.data);
   const engine = await activateEngine(flags.engine);
-  const limit = flags.limit ?? PRESET_SHAPES[flags.preset].limit;
+  const { limit } = settings;
   if (limit !== null && limit > data.train.count) throw new CliError(`--limit ${limit}: the data set has only ${data.train.count} training images`);
   const requested: StoredSearchRunConfig = {
     kind: 'approx-darts-search',
@@ -284,7 +274,7 @@ export const register = (program: Command): void => {
     .option('--limit <n>', 'search on a stratified subset of n training images, split between weights and architecture')
     .option('--engine <name>', 'compute engine: auto, cpu, webgpu, tensorflow', 'cpu')
     .option('--seed <n>', 'seed of the initialization, split, data order and augmentation', '0')
-    .option('--order <order>', 'architecture gradient: first or second (unrolled) order', 'first')
+    .option('--order <order>', 'architecture gradient: first or second (unrolled) order (default: the preset, first)')
     .option('--warmup-epochs <n>', 'weights-only epochs before the architecture is searched (default: the preset, scaled with --epochs)')
     .requiredOption('--out <dir>', 'run directory (run-config.json, metrics.jsonl, genotype.json, alphas.svg, checkpoint/)')
     .option('--resume', 'continue the run in --out from its last checkpoint (with the same flags; --lr, --arch-lr and --grad-clip may change)')

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
-import { PAPER_EVAL_MACRO, reductionCellsOf } from '@approx-darts/search-space';
-import { overrideTrainPlan, trainPlanPreset, type LrSchedule, type TrainPlan } from '@approx-darts/schedule';
+import { reductionCellsOf } from '@approx-darts/search-space';
+import { PresetName, trainSettings, withLrWarmup, type TrainPreset } from '@approx-darts/schedule';
 import { isFp32 } from '@approx-darts/multipliers';
 import { DivergedError, inRunDirectory, loadTrainCheckpoint, reconcileResume, runTraining, RUN_FILES, TrainRunConfig, type EpochMetrics, type FlagOfField } from '@approx-darts/run';
 import { dataIdentity } from '@approx-darts/cifar10';
@@ -26,9 +25,7 @@ const TrainFlags = t.intersection([
   t.type({
     genotype: t.string,
     multiplier: t.string,
-    channels: PositiveIntFromString,
-    cells: PositiveIntFromString,
-    preset: t.keyof({ paper: null, darts: null, tiny: null }),
+    preset: PresetName,
     engine: t.string,
     seed: NonNegativeIntFromString,
     auxiliary: t.boolean,
@@ -37,6 +34,8 @@ const TrainFlags = t.intersection([
   }),
   OptimizerFlags,
   t.partial({
+    channels: PositiveIntFromString,
+    cells: PositiveIntFromString,
     data: t.string,
     lutDir: t.string,
     epochs: PositiveIntFromString,
@@ -49,32 +48,24 @@ const TrainFlags = t.intersection([
 ]);
 type TrainFlags = t.TypeOf<typeof TrainFlags>;
 
-const planOf = (flags: TrainFlags): TrainPlan => {
-  const base = pipe(
-    trainPlanPreset(flags.preset),
-    O.getOrElseW(() => {
-      throw new CliError(`--preset: unknown preset '${flags.preset}'`);
-    }),
-  );
-  const plan = pipe(
-    overrideTrainPlan(base, {
+/** The preset (libs/schedule) with the flags applied: the plan and the evaluation network's size. */
+const settingsOf = (flags: TrainFlags): TrainPreset => {
+  const { plan, macro } = pipe(
+    trainSettings(flags.preset, {
       ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
       ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}),
-      ...(flags.auxiliary ? {} : { auxiliaryWeight: 0 }),
+      ...(flags.cells !== undefined ? { cells: flags.cells } : {}),
+      ...(flags.channels !== undefined ? { channels: flags.channels } : {}),
+      auxiliary: flags.auxiliary,
     }),
     E.getOrElseW((problem) => {
       throw new CliError(`training plan: ${problem}`);
     }),
   );
   const optimizer = applyOptimizerFlags(plan.optimizer, flags, 'training');
-  // --warmup-epochs: a linear ramp from 0 to the schedule's start over that many epochs, then the schedule.
-  const lr: LrSchedule =
-    flags.warmupEpochs === undefined || flags.warmupEpochs === 0
-      ? optimizer.lr
-      : { kind: 'warmup', epochs: flags.warmupEpochs, from: 0, then: optimizer.lr.kind === 'warmup' ? optimizer.lr.then : optimizer.lr };
   if (flags.warmupEpochs !== undefined && flags.warmupEpochs >= plan.epochs)
     throw new CliError(`--warmup-epochs ${flags.warmupEpochs}: must be fewer than the ${plan.epochs} epochs`);
-  return { ...plan, optimizer: { ...optimizer, lr } };
+  return { plan: { ...plan, optimizer: { ...optimizer, lr: withLrWarmup(optimizer.lr, flags.warmupEpochs ?? 0) } }, macro };
 };
 
 /** Which flag sets which field of the training config (for messages about a resume). */
@@ -155,11 +146,10 @@ const resumedConfig = async (runDir: string, requested: TrainRunConfig, flags: T
 const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
   const flags = decodeFlags(TrainFlags, opts);
   const genotype = await loadGenotypeOption(flags.genotype);
-  const plan = planOf(flags);
-  const macro = { ...PAPER_EVAL_MACRO, cells: flags.cells, channels: flags.channels };
+  const { plan, macro } = settingsOf(flags);
   // The auxiliary head reads the 8x8 map after the second reduction cell; one cell has only one reduction.
   if (flags.auxiliary && reductionCellsOf(macro).length < 2)
-    throw new CliError(`--cells ${flags.cells}: the auxiliary head needs two reduction cells, so at least 2 cells; pass more --cells or --no-auxiliary`);
+    throw new CliError(`--cells ${macro.cells}: the auxiliary head needs two reduction cells, so at least 2 cells; pass more --cells or --no-auxiliary`);
   const multiplier = isFp32(flags.multiplier) ? 'fp32' : flags.multiplier;
   const binding = await loadBinding(multiplier, flags.lutDir, flags.quantization);
   const engine = await activateEngine(flags.engine);
@@ -213,13 +203,13 @@ export const register = (program: Command): void => {
     .option(...DATA_OPTION)
     .option('--multiplier <name>', 'mul8u_XXX (or a .bin path) for every sep/dil conv (or the ops the genotype\'s op sets bind), or fp32', 'fp32')
     .option('--lut-dir <dir>', 'directory searched first for multiplier tables')
-    .option('--channels <C>', 'initial channels', '32')
-    .option('--cells <L>', 'cells', '20')
+    .option('--channels <C>', 'initial channels (default: the preset; 32 paper, 36 darts)')
+    .option('--cells <L>', 'cells (default: the preset, 20)')
     .option('--epochs <n>', 'epochs (default: the preset)')
     .option('--batch-size <n>', 'batch size (default: the preset)')
     .option('--limit <n>', 'train on a stratified subset of n images (and test on n unless --test-limit)')
     .option('--test-limit <n>', 'evaluate on a stratified subset of n test images')
-    .option('--preset <name>', 'training plan: paper, darts or tiny', 'paper')
+    .option('--preset <name>', 'training plan and network: paper (C=32), darts (C=36, the original DARTS plan) or tiny (the paper network, 2 epochs)', 'paper')
     .option('--engine <name>', 'compute engine: auto, cpu, webgpu, tensorflow', 'cpu')
     .option('--quantization <mode>', 'asymmetric or symmetric activation quantization', 'asymmetric')
     .option('--seed <n>', 'seed of the initialization, data order, augmentation and drop path', '0')

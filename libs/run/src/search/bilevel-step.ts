@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { OptimizerConfig } from '@approx-darts/schedule';
 import type { SearchNetwork } from '@approx-darts/networks';
-import { clipByGlobalNorm, globalNormSquared, type Optimizer } from '@approx-darts/optimizers';
+import { byLogicalName, clipByGlobalNorm, disposeStateExcept, globalNormSquared, namedParams, stepOptimizer, type BoundOptimizer } from '@approx-darts/optimizers';
+import { withRunningStatsFrozen } from './frozen-statistics';
 import { readScalars } from '../readback';
 import { variableGradsReleasing } from '../autodiff';
 import { correctCount, crossEntropy } from '../loss';
@@ -48,7 +48,11 @@ export const readBatchStats = async (pending: readonly (PendingStats | undefined
 
 const disposeStats = (s: PendingStats): void => tf.dispose([s.loss, s.correct]);
 
-const alphaVariables = (net: SearchNetwork): tf.Variable[] => [net.alphas.normal, net.alphas.reduce];
+/** The architecture parameters by logical name (`alphas.normal`, `alphas.reduce`). */
+export const alphaParams = (net: SearchNetwork): Record<string, tf.Variable> => namedParams(net.store.entries, [net.alphas.normal, net.alphas.reduce]);
+
+/** The network weights by logical name, what the weight optimizer trains. */
+export const weightParams = (net: SearchNetwork): Record<string, tf.Variable> => namedParams(net.store.entries, net.weights);
 
 /** Mean cross-entropy of the network on a batch (train-mode BN), and its correct count as a side output. */
 const lossOf = (net: SearchNetwork, batch: LabelledBatch, correct: { value?: tf.Scalar }): tf.Scalar => {
@@ -57,21 +61,22 @@ const lossOf = (net: SearchNetwork, batch: LabelledBatch, correct: { value?: tf.
   return crossEntropy(logits, batch.y);
 };
 
-/** Gradients of the batch loss w.r.t. `variables` (keyed by variable name) plus the batch statistics, unread. */
-export const gradientsOf = (net: SearchNetwork, batch: LabelledBatch, variables: readonly tf.Variable[]): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
+/** Gradients of the batch loss w.r.t. `params` (keyed by their logical names) plus the batch statistics, unread. */
+export const gradientsOf = (net: SearchNetwork, batch: LabelledBatch, params: Readonly<Record<string, tf.Variable>>): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
   const correct: { value?: tf.Scalar } = {};
-  const { value, grads } = variableGradsReleasing(() => lossOf(net, batch, correct), variables);
-  return { grads, stats: { loss: value, correct: correct.value ?? tf.scalar(0), count: batch.x.shape[0] } };
+  const { value, grads } = variableGradsReleasing(() => lossOf(net, batch, correct), Object.values(params));
+  return { grads: byLogicalName(params, grads), stats: { loss: value, correct: correct.value ?? tf.scalar(0), count: batch.x.shape[0] } };
 };
 
-/** Applies gradients with the optimizer, clipping by global norm first (on the device) when the config asks for it. */
-export const applyGradients = (optimizer: Optimizer, config: OptimizerConfig, grads: tf.NamedTensorMap, lr: number): void => {
-  if (config.gradClip === undefined) {
-    optimizer.step(grads, lr);
+/** Applies gradients with the optimizer, clipping by global norm first (on the device) when its config asks for it. */
+export const applyGradients = (optimizer: BoundOptimizer, grads: tf.NamedTensorMap, lr: number): void => {
+  const { gradClip } = optimizer.optimizer.config;
+  if (gradClip === undefined) {
+    stepOptimizer(optimizer, grads, lr);
     return;
   }
-  const clipped = clipByGlobalNorm(grads, config.gradClip);
-  optimizer.step(clipped.grads, lr);
+  const clipped = clipByGlobalNorm(grads, gradClip);
+  stepOptimizer(optimizer, clipped.grads, lr);
   tf.dispose([...Object.values(clipped.grads), clipped.normSquared]);
 };
 
@@ -80,9 +85,9 @@ export const applyGradients = (optimizer: Optimizer, config: OptimizerConfig, gr
  * is queued without waiting for the loss: a caller that then reads a non-finite loss must stop and discard the
  * weights, as the search does (it keeps the checkpoint of the last finished epoch).
  */
-export const weightStep = (net: SearchNetwork, batch: LabelledBatch, optimizer: Optimizer, config: OptimizerConfig, lr: number): PendingStats => {
-  const { grads, stats } = gradientsOf(net, batch, net.weights);
-  applyGradients(optimizer, config, grads, lr);
+export const weightStep = (net: SearchNetwork, batch: LabelledBatch, optimizer: BoundOptimizer, lr: number): PendingStats => {
+  const { grads, stats } = gradientsOf(net, batch, optimizer.params);
+  applyGradients(optimizer, grads, lr);
   tf.dispose(Object.values(grads));
   return stats;
 };
@@ -92,41 +97,42 @@ export interface UnrolledContext {
   readonly trainBatch: LabelledBatch;
   /** The weights' current learning rate (xi in DARTS). */
   readonly lr: number;
-  readonly momentum: number;
-  readonly weightDecay: number;
-  /** The weight optimizer's momentum buffer of a variable, if it has one. */
-  readonly momentumOf: (v: tf.Variable) => tf.Tensor | undefined;
+  /** The weight optimizer in its current state: asked for its next update, which is not applied. */
+  readonly weights: BoundOptimizer;
 }
 
 const assignAll = (variables: readonly tf.Variable[], values: readonly tf.Tensor[]): void =>
   tf.tidy(() => variables.forEach((v, i) => v.assign(values[i] as tf.Tensor)));
 
 /**
- * DARTS's second-order architecture gradient: the validation loss at the one-step unrolled weights
- * w' = w - xi (m buf + dL_train/dw + wd w), minus xi times the Hessian-vector product, estimated by central
- * finite differences of dL_train/dalpha at w +- eps dL_val/dw' with eps = 0.01 / ||dL_val/dw'||.
- * eps stays a device scalar, so nothing is read in the middle of the step. The weights are back at w when this returns.
+ * DARTS's second-order architecture gradient: the validation loss at the one-step unrolled weights w' = w + u, with u
+ * the weight optimizer's next update from dL_train/dw (its momentum or moments included, not applied, its state left
+ * as it is), minus xi times the Hessian-vector product, estimated by central finite differences of dL_train/dalpha at
+ * w +- eps dL_val/dw' with eps = 0.01 / ||dL_val/dw'||. The forward at w' leaves the BN running statistics as they
+ * were, as DARTS runs it on a copy of the model. eps stays a device scalar, so nothing is read in the middle of the
+ * step. The weights are back at w when this returns.
  */
 export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: LabelledBatch, u: UnrolledContext): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
-  const weights = net.weights;
-  const alphas = alphaVariables(net);
+  const params = u.weights.params;
+  const names = Object.keys(params);
+  const weights = Object.values(params);
+  const alphaNamed = alphaParams(net);
+  const alphas = Object.entries(alphaNamed);
   const saved = weights.map((v) => tf.clone(v));
   try {
-    const train = gradientsOf(net, u.trainBatch, weights);
+    const train = gradientsOf(net, u.trainBatch, params);
     disposeStats(train.stats);
-    const unrolled = tf.tidy(() =>
-      weights.map((v) => {
-        const g = train.grads[v.name] ?? tf.zerosLike(v);
-        const buf = u.momentumOf(v);
-        const step = tf.add(tf.add(g, tf.mul(v, u.weightDecay)), buf === undefined ? 0 : tf.mul(buf, u.momentum));
-        return tf.sub(v, tf.mul(step, u.lr));
-      }),
-    );
-    tf.dispose(Object.values(train.grads));
+    // Every weight is updated, as DARTS differentiates all of them (a weight the loss does not reach gets zeros).
+    const missing = tf.tidy(() => Object.fromEntries(names.filter((n) => train.grads[n] === undefined).map((n) => [n, tf.zerosLike(params[n] as tf.Tensor)] as const)));
+    const next = u.weights.optimizer.update({ ...train.grads, ...missing }, u.weights.state, params, u.lr);
+    disposeStateExcept(next.state, u.weights.state);
+    tf.dispose([...Object.values(train.grads), ...Object.values(missing)]);
+    const unrolled = tf.tidy(() => names.map((n, i) => tf.add(weights[i] as tf.Tensor, next.updates[n] as tf.Tensor)));
+    tf.dispose(Object.values(next.updates));
     assignAll(weights, unrolled);
     tf.dispose(unrolled);
-    const valid = gradientsOf(net, validBatch, [...alphas, ...weights]);
-    const dw = tf.tidy(() => weights.map((v) => valid.grads[v.name] ?? tf.zerosLike(v)));
+    const valid = withRunningStatsFrozen(net.store, () => gradientsOf(net, validBatch, { ...alphaNamed, ...params }));
+    const dw = tf.tidy(() => names.map((n, i) => valid.grads[n] ?? tf.zerosLike(weights[i] as tf.Tensor)));
     const normSquared = globalNormSquared(dw);
     const eps = tf.tidy(() => tf.div(0.01, tf.maximum(tf.sqrt(normSquared), 1e-12)));
     normSquared.dispose();
@@ -139,7 +145,7 @@ export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: La
       );
       assignAll(weights, shifted);
       tf.dispose(shifted);
-      const { grads, stats } = gradientsOf(net, u.trainBatch, alphas);
+      const { grads, stats } = gradientsOf(net, u.trainBatch, alphaNamed);
       disposeStats(stats);
       return grads;
     };
@@ -148,7 +154,7 @@ export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: La
     const grads: tf.NamedTensorMap = tf.tidy(() => {
       const scale = tf.div(u.lr / 2, eps);
       return Object.fromEntries(
-        alphas.map((a) => [a.name, tf.sub(valid.grads[a.name] ?? tf.zerosLike(a), tf.mul(tf.sub(plus[a.name] ?? tf.zerosLike(a), minus[a.name] ?? tf.zerosLike(a)), scale))] as const),
+        alphas.map(([n, a]) => [n, tf.sub(valid.grads[n] ?? tf.zerosLike(a), tf.mul(tf.sub(plus[n] ?? tf.zerosLike(a), minus[n] ?? tf.zerosLike(a)), scale))] as const),
       );
     });
     tf.dispose([eps, ...dw, ...Object.values(valid.grads), ...Object.values(plus), ...Object.values(minus)]);
@@ -166,13 +172,12 @@ export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: La
 export const architectureStep = (
   net: SearchNetwork,
   validBatch: LabelledBatch,
-  optimizer: Optimizer,
-  config: OptimizerConfig,
+  optimizer: BoundOptimizer,
   lr: number,
   unrolled: UnrolledContext | undefined,
 ): PendingStats => {
-  const { grads, stats } = unrolled === undefined ? gradientsOf(net, validBatch, alphaVariables(net)) : unrolledArchitectureGradients(net, validBatch, unrolled);
-  applyGradients(optimizer, config, grads, lr);
+  const { grads, stats } = unrolled === undefined ? gradientsOf(net, validBatch, optimizer.params) : unrolledArchitectureGradients(net, validBatch, unrolled);
+  applyGradients(optimizer, grads, lr);
   tf.dispose(Object.values(grads));
   return stats;
 };

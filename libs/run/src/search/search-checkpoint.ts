@@ -4,19 +4,13 @@ import * as E from 'fp-ts/Either';
 import { PathReporter } from 'io-ts/PathReporter';
 import { loadCheckpoint, saveCheckpoint, type SavedTensor } from '@approx-darts/run-store';
 import { assignParam, type ParamStore } from '@approx-darts/networks';
-import type { Optimizer } from '@approx-darts/optimizers';
+import { logicalOptimizerKey, restoreOptimizerState, savedOptimizerState, type BoundOptimizer } from '@approx-darts/optimizers';
 import { ResumeError } from '../run-errors';
 import { SearchCheckpointMeta } from './search-records';
 
-// Optimizer slot names embed the tfjs variable name, whose store prefix differs between processes: checkpoints
-// hold them with the prefix replaced by a fixed token.
-const NET = '$net/';
-const portable = (store: ParamStore, key: string): string => key.split(store.prefix).join(NET);
-const local = (store: ParamStore, key: string): string => key.split(NET).join(store.prefix);
-
 export interface SearchState {
   readonly store: ParamStore;
-  readonly optimizers: Readonly<Record<'weights' | 'architecture', Optimizer>>;
+  readonly optimizers: Readonly<Record<'weights' | 'architecture', BoundOptimizer>>;
 }
 
 const saved = async (x: tf.Tensor): Promise<SavedTensor> =>
@@ -30,7 +24,7 @@ const saved = async (x: tf.Tensor): Promise<SavedTensor> =>
  */
 export const saveSearchCheckpoint = async (dir: string, state: SearchState, meta: SearchCheckpointMeta): Promise<void> => {
   const slots = Object.entries(state.optimizers).flatMap(([which, optimizer]) =>
-    Object.entries(optimizer.state()).map(([key, value]) => [`opt.${which}/${portable(state.store, key)}`, value] as const),
+    Object.entries(savedOptimizerState(optimizer)).map(([key, value]) => [`opt.${which}/${key}`, value] as const),
   );
   const named: ReadonlyArray<readonly [string, tf.Tensor]> = [...[...state.store.entries.values()].map((e) => [`param/${e.name}`, e.variable] as const), ...slots];
   try {
@@ -62,9 +56,9 @@ export const restoreSearchCheckpoint = async (dir: string, state: SearchState): 
     const prefix = `opt.${which}/`;
     const slots: Record<string, tf.Tensor> = {};
     for (const [key, t] of Object.entries(checkpoint.tensors))
-      if (key.startsWith(prefix)) slots[local(state.store, key.slice(prefix.length))] = tf.tensor(t.data, [...t.shape], t.dtype);
+      if (key.startsWith(prefix)) slots[logicalOptimizerKey(key.slice(prefix.length))] = tf.tensor(t.data, [...t.shape], t.dtype);
     try {
-      await optimizer.restore(slots);
+      await restoreOptimizerState(optimizer, slots);
     } catch (e) {
       throw new ResumeError(`${dir}: ${which} optimizer state does not fit: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

@@ -8,10 +8,10 @@ import type { Operation, SearchSpace } from '@approx-darts/search-space';
 import { appendJsonl, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic } from '@approx-darts/run-store';
 import { buildSearchNetwork, disposeParams, type SearchNetwork } from '@approx-darts/networks';
 import type { ApproxBinding } from '@approx-darts/kernels';
-import { createOptimizer } from '@approx-darts/optimizers';
+import { bindOptimizer, disposeOptimizer } from '@approx-darts/optimizers';
 import { alphaEvolutionSvg } from './alpha-plot';
 import type { StepProfiler } from '../profile';
-import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
+import { alphaParams, architectureStep, readBatchStats, weightParams, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
 import { DivergedError, SetupError } from '../run-errors';
 import { evaluate } from '../evaluate';
 import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
@@ -107,8 +107,8 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
 
   const net = buildSearchNetwork(space, { seed: o.seed, ...(o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
   const optimizers = {
-    weights: createOptimizer(plan.weights, net.weights),
-    architecture: createOptimizer(plan.architecture, [net.alphas.normal, net.alphas.reduce]),
+    weights: bindOptimizer(plan.weights, weightParams(net)),
+    architecture: bindOptimizer(plan.architecture, alphaParams(net)),
   };
   let rngs: { weights: Rng; architecture: Rng } = { weights: createRng(o.seed * 2 + 1), architecture: createRng(o.seed * 2 + 2) };
   let start = 0;
@@ -156,19 +156,10 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
               let trainPending: PendingStats | undefined;
               let validPending: PendingStats | undefined;
               for (const which of plan.stepOrder) {
-                if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, plan.weights, lrW);
+                if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, lrW);
                 else if (archBatch !== undefined) {
-                  const unrolled: UnrolledContext | undefined =
-                    plan.order === 'second'
-                      ? {
-                          trainBatch: labelled(weightBatch),
-                          lr: lrW,
-                          momentum: plan.weights.kind === 'sgd' ? plan.weights.momentum : 0,
-                          weightDecay: plan.weights.weightDecay,
-                          momentumOf: (v) => optimizers.weights.momentum(v),
-                        }
-                      : undefined;
-                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
+                  const unrolled: UnrolledContext | undefined = plan.order === 'second' ? { trainBatch: labelled(weightBatch), lr: lrW, weights: optimizers.weights } : undefined;
+                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, lrA, unrolled);
                 }
               }
               // The step's one read, once both halves are queued.
@@ -231,8 +222,8 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
     const raw = await readAlphas(net);
     return { genotype: derive(space)(raw), alphas: softmaxRows(raw), history, epochsRun: Math.max(0, end - start) };
   } finally {
-    optimizers.weights.dispose();
-    optimizers.architecture.dispose();
+    disposeOptimizer(optimizers.weights);
+    disposeOptimizer(optimizers.architecture);
     disposeParams(net.store);
   }
 };

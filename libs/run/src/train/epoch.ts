@@ -3,7 +3,7 @@ import type { Batch } from '@approx-darts/cifar10';
 import type { EvalNetwork } from '@approx-darts/networks';
 import type { StepProfiler } from '../profile';
 import { clipByGlobalNorm, globalNormSquared } from '@approx-darts/optimizers';
-import type { Optimizer } from '@approx-darts/optimizers';
+import { byLogicalName, stepOptimizer, type BoundOptimizer } from '@approx-darts/optimizers';
 import { readScalars } from '../readback/read-scalars';
 import { correctCount, crossEntropy } from '../loss';
 import { DivergedError } from '../run-errors';
@@ -42,7 +42,7 @@ const progressOf = (s: ReturnType<typeof sums>): PassProgress => ({
  */
 export const trainEpoch = async (
   network: EvalNetwork,
-  optimizer: Optimizer,
+  optimizer: BoundOptimizer,
   batches: AsyncIterable<Batch>,
   o: TrainStepOptions,
   onBatch?: (p: PassProgress, batchImages: number) => void,
@@ -56,15 +56,16 @@ export const trainEpoch = async (
       const y = batch.y as tf.Tensor1D;
       const n = batch.x.shape[0];
       const side: { correct?: tf.Scalar } = {};
-      const { value, grads } = variableGradsReleasing(() => {
+      const { value, grads: byVariable } = variableGradsReleasing(() => {
         const out = network.forward(batch.x, 'train', { probability: o.dropPath, random: o.random });
         side.correct = tf.keep(correctCount(out.logits, y));
         const main = crossEntropy(out.logits, y);
         return out.auxLogits === undefined || o.auxiliaryWeight === 0 ? main : tf.add(main, tf.mul(crossEntropy(out.auxLogits, y), o.auxiliaryWeight));
       }, network.weights);
+      const grads = byLogicalName(optimizer.params, byVariable);
       const clipped = o.gradClip === undefined ? undefined : clipByGlobalNorm(grads, o.gradClip);
       const normSquared = clipped?.normSquared ?? globalNormSquared(Object.values(grads));
-      optimizer.step(clipped?.grads ?? grads, o.lr);
+      stepOptimizer(optimizer, clipped?.grads ?? grads, o.lr);
       tf.dispose([batch.x, batch.y, ...Object.values(grads), ...Object.values(clipped?.grads ?? {})]);
       return { n, values: await readScalars([value, side.correct ?? tf.scalar(0), normSquared]) };
     };

@@ -11,7 +11,8 @@ import { buildEvalNetwork, countEvalParameters, type EvalNetwork } from '@approx
 import { dropPathAt } from '@approx-darts/networks';
 import type { ApproxBinding } from '@approx-darts/kernels';
 import { disposeParams, restoreParams, snapshotParams } from '@approx-darts/networks';
-import { createOptimizer, type Optimizer } from '@approx-darts/optimizers';
+import { bindOptimizer, disposeOptimizer, namedParams, restoreOptimizerState, savedOptimizerState, type BoundOptimizer } from '@approx-darts/optimizers';
+import { logicalOptimizerKey } from '@approx-darts/optimizers';
 import type { StepProfiler } from '../profile';
 import { evaluateNetwork, trainEpoch } from './epoch';
 import type { PassProgress } from '../evaluate';
@@ -54,16 +55,9 @@ export interface TrainRunResult {
   readonly metrics: readonly EpochMetrics[];
 }
 
-/** Checkpoint tensor names: parameters by logical name, optimizer slots keyed by logical variable names. */
+/** Checkpoint tensor names: parameters and optimizer slots, both by logical parameter name. */
 const PARAM = 'param/';
 const OPTIM = 'optim/';
-
-/** Optimizer state is keyed by tfjs variable names, which carry a per-process store prefix: map to logical names. */
-const logicalOptimizerKey = (key: string, prefix: string): string => key.replace(`/${prefix}`, '/');
-const physicalOptimizerKey = (key: string, prefix: string, logical: ReadonlySet<string>): string => {
-  const slash = key.indexOf('/');
-  return slash >= 0 && logical.has(key.slice(slash + 1)) ? `${key.slice(0, slash + 1)}${prefix}${key.slice(slash + 1)}` : key;
-};
 
 const toSaved = async (t: tf.Tensor): Promise<SavedTensor> => {
   const dtype = t.dtype === 'int32' ? 'int32' : 'float32';
@@ -71,12 +65,12 @@ const toSaved = async (t: tf.Tensor): Promise<SavedTensor> => {
   return { shape: [...t.shape], dtype, data };
 };
 
-const snapshot = async (network: EvalNetwork, optimizer: Optimizer): Promise<Record<string, SavedTensor>> => {
+const snapshot = async (network: EvalNetwork, optimizer: BoundOptimizer): Promise<Record<string, SavedTensor>> => {
   const tensors: Record<string, SavedTensor> = {};
   for (const [name, v] of Object.entries(await snapshotParams(network.store))) tensors[`${PARAM}${name}`] = { shape: v.shape, dtype: 'float32', data: v.data };
-  const state = Object.entries(optimizer.state());
+  const state = Object.entries(savedOptimizerState(optimizer));
   const saved = await Promise.all(state.map(([, t]) => toSaved(t)));
-  state.forEach(([key], i) => (tensors[`${OPTIM}${logicalOptimizerKey(key, network.store.prefix)}`] = saved[i] as SavedTensor));
+  state.forEach(([key], i) => (tensors[`${OPTIM}${key}`] = saved[i] as SavedTensor));
   tf.dispose(state.map(([, t]) => t));
   return tensors;
 };
@@ -90,14 +84,13 @@ export const paramsOfCheckpoint = (tensors: Readonly<Record<string, SavedTensor>
   return out;
 };
 
-const restoreOptimizer = async (network: EvalNetwork, optimizer: Optimizer, tensors: Readonly<Record<string, SavedTensor>>): Promise<void> => {
-  const logical = new Set(network.store.entries.keys());
+const restoreOptimizer = async (optimizer: BoundOptimizer, tensors: Readonly<Record<string, SavedTensor>>): Promise<void> => {
   const state: Record<string, tf.Tensor> = {};
   for (const [name, t] of Object.entries(tensors)) {
-    if (name.startsWith(OPTIM)) state[physicalOptimizerKey(name.slice(OPTIM.length), network.store.prefix, logical)] = tf.tensor(t.data, [...t.shape], t.dtype);
+    if (name.startsWith(OPTIM)) state[logicalOptimizerKey(name.slice(OPTIM.length))] = tf.tensor(t.data, [...t.shape], t.dtype);
   }
   try {
-    await optimizer.restore(state);
+    await restoreOptimizerState(optimizer, state);
   } finally {
     tf.dispose(Object.values(state));
   }
@@ -149,14 +142,14 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
   }
 
   const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding });
-  const optimizer = createOptimizer(plan.optimizer, network.weights);
+  const optimizer = bindOptimizer(plan.optimizer, namedParams(network.store.entries, network.weights));
   try {
     let dataRng = createRng(config.seed);
     let dropRng = createRng(config.seed ^ 0x5bd1e995);
     let startEpoch = 0;
     if (existing !== undefined) {
       restoreParams(network.store, paramsOfCheckpoint(existing.tensors));
-      await restoreOptimizer(network, optimizer, existing.tensors);
+      await restoreOptimizer(optimizer, existing.tensors);
       dataRng = createRng(existing.meta.rng.data);
       dropRng = createRng(existing.meta.rng.dropPath);
       startEpoch = existing.meta.epoch;
@@ -214,7 +207,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     }
     return { runDir, parameters: countEvalParameters(network), startEpoch, metrics };
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     disposeParams(network.store);
   }
 };
