@@ -1,4 +1,3 @@
-import * as O from 'fp-ts/Option';
 import type { BiLevelPlan, TrainPlan } from './bilevel-plan';
 
 /**
@@ -53,20 +52,3 @@ export const DARTS_TRAIN_PLAN: TrainPlan = {
 
 /** A training run small enough for the README demo on 2 CPU cores. */
 export const TINY_TRAIN_PLAN: TrainPlan = { ...PAPER_TRAIN_PLAN, epochs: 2, batchSize: 32 };
-
-/** Search plan presets by name (`--preset`). */
-export const SEARCH_PLAN_PRESETS: Readonly<Record<string, BiLevelPlan>> = { paper: PAPER_SEARCH_PLAN, darts: DARTS_SEARCH_PLAN, tiny: TINY_SEARCH_PLAN };
-/** Training plan presets by name (`--preset`). */
-export const TRAIN_PLAN_PRESETS: Readonly<Record<string, TrainPlan>> = { paper: PAPER_TRAIN_PLAN, darts: DARTS_TRAIN_PLAN, tiny: TINY_TRAIN_PLAN };
-
-/**
- * A search plan preset by name (`paper`, `darts`, `tiny`; case-insensitive).
- * @example searchPlanPreset('paper') // some(PAPER_SEARCH_PLAN)
- */
-export const searchPlanPreset = (name: string): O.Option<BiLevelPlan> => O.fromNullable(SEARCH_PLAN_PRESETS[name.toLowerCase()]);
-
-/**
- * A training plan preset by name (`paper`, `darts`, `tiny`; case-insensitive).
- * @example trainPlanPreset('darts') // some(DARTS_TRAIN_PLAN)
- */
-export const trainPlanPreset = (name: string): O.Option<TrainPlan> => O.fromNullable(TRAIN_PLAN_PRESETS[name.toLowerCase()]);

@@ -1,5 +1,6 @@
 import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
 import * as t from 'io-ts';
 import { DARTS_EVAL_MACRO, DARTS_SEARCH_MACRO, Macro, PAPER_EVAL_MACRO } from '@approx-darts/search-space';
 import { BiLevelPlan, TrainPlan } from './bilevel-plan';
@@ -38,6 +39,21 @@ export const TRAIN_PRESETS: Readonly<Record<PresetName, TrainPreset>> = {
   darts: { plan: DARTS_TRAIN_PLAN, macro: DARTS_EVAL_MACRO },
   tiny: { plan: TINY_TRAIN_PLAN, macro: PAPER_EVAL_MACRO },
 };
+
+/** The preset of a name as users type it (case-insensitive), if there is one. */
+const presetNamed = (name: string): O.Option<PresetName> => O.fromPredicate(PresetName.is)(name.toLowerCase());
+
+/**
+ * A search preset's plan by name (`paper`, `darts`, `tiny`; case-insensitive).
+ * @example searchPlanPreset('paper') // some(PAPER_SEARCH_PLAN)
+ */
+export const searchPlanPreset = (name: string): O.Option<BiLevelPlan> => pipe(presetNamed(name), O.map((n) => SEARCH_PRESETS[n].plan));
+
+/**
+ * A training preset's plan by name (`paper`, `darts`, `tiny`; case-insensitive).
+ * @example trainPlanPreset('darts') // some(DARTS_TRAIN_PLAN)
+ */
+export const trainPlanPreset = (name: string): O.Option<TrainPlan> => pipe(presetNamed(name), O.map((n) => TRAIN_PRESETS[n].plan));
 
 /**
  * A search plan run for another number of epochs, its warm-up scaled with it (paper: 15 of 50), so a short run still
