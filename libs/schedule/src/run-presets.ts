@@ -117,7 +117,7 @@ export interface TrainChanges {
 
 /**
  * A training preset with changes applied and the plan checked.
- * @example trainSettings('darts', {}) // right(TRAIN_PRESETS.darts): C = 36
+ * @example trainSettings('darts', {}) // right(TRAIN_PRESETS.darts)
  */
 export const trainSettings = (name: PresetName, c: TrainChanges): E.Either<string, TrainPreset> => {
   const preset = TRAIN_PRESETS[name];
