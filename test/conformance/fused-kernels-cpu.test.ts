@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import '@approx-darts/networks';
 import { tableFromFunction } from '@approx-darts/multipliers';
 import { batchNormCase, relativeError, reluCase, sgdCase, steCase, weightedSumCase } from '../support/fused-reference';
 import { bindOptimizer, disposeOptimizer, stepOptimizer } from '@approx-darts/optimizers';

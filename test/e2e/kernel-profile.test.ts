@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import '@approx-darts/networks';
 import { startKernelProfile, sumProfiles, topKernels } from '@approx-darts/kernels';
 
 beforeAll(async () => {

@@ -1,3 +1,5 @@
+// Side effect first: tfjs-core's own gradients, which our ops' backward passes need (core-gradients.ts says why).
+export * from './core-gradients';
 export * from './kernel-names';
 export * from './fake-quantize-names';
 export * from './table-registry';

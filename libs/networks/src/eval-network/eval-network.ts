@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle registers no gradients; see network/gradients for why they are loaded one by one.
-import '../search-network/gradients';
+import '@approx-darts/kernels';
 import * as E from 'fp-ts/Either';
 import { cellSlots, multiplierOf, reductionCellsOf, type CellType, type Macro, type Operation } from '@approx-darts/search-space';
 import { runOperations, type Genotype } from '@approx-darts/genotype';

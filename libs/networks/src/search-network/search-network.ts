@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import './gradients';
+import '@approx-darts/kernels';
 import { cellSlots, edgesOf, type Operation, type SearchSpace } from '@approx-darts/search-space';
 import { searchCellWiring } from '@approx-darts/network-plan';
 import { batchNorm } from './batch-norm';

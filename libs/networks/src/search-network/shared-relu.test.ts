@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { DARTS_OPERATIONS } from '@approx-darts/search-space';
 import { beforeAll, describe, expect, it } from 'vitest';
-import './gradients';
+import '@approx-darts/kernels';
 import { startKernelProfile } from '@approx-darts/kernels';
 import type { BuildContext } from './block';
 import { buildOperation } from './operations';
