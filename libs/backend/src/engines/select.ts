@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { registerApproxKernels } from '../kernels/register';
 import { registerFastCpuKernels } from '../kernels/cpu-fast/register';
+import { registerNativeCpuKernels } from '../kernels/cpu-native/register-native';
 import { setupWebgpu } from './webgpu-setup';
 import { probeCpu, probeTensorflow, probeWebgpu, type ProbeResult } from './probe';
 
@@ -44,7 +45,11 @@ const activate = async (probe: ProbeResult): Promise<EngineInfo> => {
     default:
       await tf.setBackend('cpu');
       registerFastCpuKernels();
-      return { name: 'cpu', backend: tf.getBackend(), detail: probe.detail, approxKernels: 'TypeScript kernels (typed arrays)' };
+      // the native tier (oneDNN convolutions, threaded LUT) overrides the TypeScript kernels where its addon is built
+      const native = registerNativeCpuKernels();
+      return native.native
+        ? { name: 'cpu', backend: tf.getBackend(), detail: `${probe.detail}; native kernels: ${native.detail}`, approxKernels: `native C++ LUT kernels (${native.detail})` }
+        : { name: 'cpu', backend: tf.getBackend(), detail: `${probe.detail}; TypeScript kernels (native addon ${native.detail})`, approxKernels: 'TypeScript kernels (typed arrays)' };
   }
 };
 

@@ -8,3 +8,5 @@ export * from './batch-norm-names';
 export * from './weighted-sum-names';
 export * from './sgd-step-names';
 export * from './relu-backward-names';
+export { nativeConvKernels } from './cpu-native/native-conv-kernels';
+export { registerNativeCpuKernels, type NativeRegistration } from './cpu-native/register-native';

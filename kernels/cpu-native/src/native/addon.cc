@@ -1,0 +1,128 @@
+// N-API surface (node-addon-api). Every kernel writes into typed arrays the caller allocated (the cpu backend's
+// own tensor storage), so nothing is copied across the boundary. Failures become JS errors, never crashes.
+#include <napi.h>
+
+#include <dnnl.hpp>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "dnnl_conv.h"
+#include "lut_accumulate.h"
+
+namespace {
+
+using namespace cpunative;
+
+[[noreturn]] void fail(const std::string& m) { throw std::invalid_argument(m); }
+
+Napi::Value guarded(const Napi::CallbackInfo& info, const std::function<Napi::Value()>& body) {
+  try {
+    return body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::invalid_argument& e) {
+    throw Napi::TypeError::New(info.Env(), e.what());
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+}
+
+template <typename T> constexpr napi_typedarray_type typeOf();
+template <> constexpr napi_typedarray_type typeOf<float>() { return napi_float32_array; }
+template <> constexpr napi_typedarray_type typeOf<int32_t>() { return napi_int32_array; }
+template <> constexpr napi_typedarray_type typeOf<uint16_t>() { return napi_uint16_array; }
+template <> constexpr napi_typedarray_type typeOf<uint8_t>() { return napi_uint8_array; }
+
+template <typename T>
+T* arrayArg(const Napi::CallbackInfo& info, size_t i, size_t minLength, const char* name) {
+  if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != typeOf<T>()) fail(std::string(name) + " has the wrong type of typed array");
+  auto a = info[i].As<Napi::TypedArrayOf<T>>();
+  if (a.ElementLength() < minLength) fail(std::string(name) + " is shorter than its shape says");
+  return a.Data();
+}
+
+const int32_t* geometryArg(const Napi::CallbackInfo& info, size_t i, size_t length) {
+  return arrayArg<int32_t>(info, i, length, "geometry");
+}
+
+size_t product(std::initializer_list<int> dims) {
+  size_t p = 1;
+  for (int d : dims) {
+    if (d <= 0) fail("geometry has a non-positive dimension");
+    p *= static_cast<size_t>(d);
+  }
+  return p;
+}
+
+ConvShape convShapeOf(const int32_t* g) {
+  ConvShape s{g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15], g[16], g[17] != 0};
+  if (s.depthwise && s.outChannels % s.inChannels != 0) fail("depthwise: output channels must be a multiple of input channels");
+  return s;
+}
+
+ConvPass passArg(const Napi::CallbackInfo& info, size_t i) {
+  const int p = info[i].ToNumber().Int32Value();
+  if (p < 0 || p > 2) fail("pass must be 0 (forward), 1 (backward data) or 2 (backward weights)");
+  return static_cast<ConvPass>(p);
+}
+
+// conv(pass, geometry: Int32Array(18), a: Float32Array, b: Float32Array, out: Float32Array)
+Napi::Value Conv(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const ConvPass pass = passArg(info, 0);
+    const ConvShape s = convShapeOf(geometryArg(info, 1, 18));
+    const size_t x = product({s.batch, s.inHeight, s.inWidth, s.inChannels});
+    const size_t y = product({s.batch, s.outHeight, s.outWidth, s.outChannels});
+    const size_t w = product({s.filterHeight, s.filterWidth, s.depthwise ? 1 : s.inChannels, s.outChannels});
+    const size_t la = pass == ConvPass::BackwardData ? y : x;
+    const size_t lb = pass == ConvPass::BackwardWeights ? y : w;
+    const size_t lo = pass == ConvPass::Forward ? y : pass == ConvPass::BackwardData ? x : w;
+    convolve(pass, s, arrayArg<float>(info, 2, la, "a"), arrayArg<float>(info, 3, lb, "b"), arrayArg<float>(info, 4, lo, "out"));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value ConvImpl(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    return Napi::String::New(info.Env(), convImplementation(passArg(info, 0), convShapeOf(geometryArg(info, 1, 18))));
+  });
+}
+
+// lutAccumulate(geometry: Int32Array(16), x: Uint8Array, w: Uint8Array, padCode, table: Uint16Array, acc: Int32Array, sums: Int32Array)
+Napi::Value LutAccumulate(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int32_t* v = geometryArg(info, 0, 16);
+    const LutShape g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] != 0};
+    if (g.depthwise && g.outChannels % g.inChannels != 0) fail("depthwise: output channels must be a multiple of input channels");
+    const size_t positions = product({g.batch, g.outHeight, g.outWidth});
+    const int padCode = info[3].ToNumber().Int32Value();
+    if (padCode < 0 || padCode > 255) fail("padCode must be a code 0..255");
+    lutAccumulate(g, arrayArg<uint8_t>(info, 1, product({g.batch, g.inHeight, g.inWidth, g.inChannels}), "x"),
+                  arrayArg<uint8_t>(info, 2, product({g.filterHeight, g.filterWidth, g.depthwise ? 1 : g.inChannels, g.outChannels}), "w"), padCode,
+                  arrayArg<uint16_t>(info, 4, 65536, "table"), arrayArg<int32_t>(info, 5, positions * g.outChannels, "acc"),
+                  arrayArg<int32_t>(info, 6, positions * (g.depthwise ? g.inChannels : 1), "sums"));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value Status(const Napi::CallbackInfo& info) {
+  const dnnl_version_t* v = dnnl_version();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("threads", threads());
+  o.Set("detail", "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch) + ", " + std::to_string(threads()) + " threads (" +
+                      (v->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" : "other runtime") + ")");
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("status", Napi::Function::New(env, Status));
+  exports.Set("conv", Napi::Function::New(env, Conv));
+  exports.Set("convImpl", Napi::Function::New(env, ConvImpl));
+  exports.Set("lutAccumulate", Napi::Function::New(env, LutAccumulate));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(cpu_native, Init)
