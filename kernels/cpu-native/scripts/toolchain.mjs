@@ -13,7 +13,8 @@ export const sources = readdirSync(join(packageDir, 'src/native')).filter((f) =>
 
 // -march=native: the addon is built on the machine that runs it (npm ci), and the LUT and elementwise loops gain
 // from its widest vectors. OpenMP: Debian's oneDNN threads with it, and the LUT loop shares its thread pool.
-export const cxxFlags = ['-O3', '-std=c++17', '-march=native', '-fPIC', '-fopenmp', '-fexceptions', '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED'];
+// -ffp-contract=off: no fused multiply-adds, so float32 loops round as the TypeScript kernels they replace do.
+export const cxxFlags = ['-O3', '-std=c++17', '-march=native', '-fPIC', '-fopenmp', '-fexceptions', '-ffp-contract=off', '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED'];
 export const linkFlags = ['-shared', '-fopenmp', '-ldnnl'];
 
 /** The C++ compiler: $CXX, then g++ / c++ / clang++ on PATH; undefined when there is none. */

@@ -11,6 +11,22 @@ export interface CpuNativeAddon {
   readonly conv: (pass: number, geometry: Int32Array, a: Float32Array, b: Float32Array, out: Float32Array) => void;
   readonly convImpl: (pass: number, geometry: Int32Array) => string;
   readonly lutAccumulate: (geometry: Int32Array, x: Uint8Array, w: Uint8Array, padCode: number, table: Uint16Array, acc: Int32Array, sums: Int32Array) => void;
+  /** kind 0 max, 1 avg; geometry [N, H, W, C, OH, OW, fh, fw, sh, sw, padTop, padLeft]. */
+  readonly pool: (kind: number, geometry: Int32Array, x: Float32Array, y: Float32Array) => void;
+  readonly maxPoolGrad: (geometry: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array) => void;
+  readonly avgPoolGrad: (geometry: Int32Array, dy: Float32Array, dx: Float32Array) => void;
+  readonly relu: (x: Float32Array, y: Float32Array) => void;
+  readonly reluBackward: (dy: Float32Array, x: Float32Array, dx: Float32Array) => void;
+  readonly add: (a: Float32Array, b: Float32Array, y: Float32Array) => void;
+  readonly weightedSum: (xs: readonly Float32Array[], scales: Float32Array, y: Float32Array) => void;
+  readonly weightedSumDots: (dy: Float32Array, xs: readonly Float32Array[], dots: Float64Array) => void;
+  readonly batchNormTrain: (
+    x: Float32Array, channels: number, runningMean: Float32Array, runningVar: Float32Array, gamma: Float32Array | null, beta: Float32Array | null,
+    epsilon: number, momentum: number, y: Float32Array, stats: Float32Array,
+  ) => void;
+  readonly batchNormTrainGrad: (dy: Float32Array, x: Float32Array, stats: Float32Array, channels: number, dx: Float32Array, sums: Float32Array) => void;
+  /** Sets the OpenMP threads of every kernel (0 keeps them); returns the count now in force. */
+  readonly setThreads: (threads: number) => number;
 }
 
 /** The addon's status object, checked at the boundary. */

@@ -9,6 +9,9 @@
 
 #include "dnnl_conv.h"
 #include "lut_accumulate.h"
+#include "step_kernels.h"
+
+#include <vector>
 
 namespace {
 
@@ -106,6 +109,151 @@ Napi::Value LutAccumulate(const Napi::CallbackInfo& info) {
   });
 }
 
+template <typename T>
+size_t lengthOf(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  arrayArg<T>(info, i, 0, name);
+  return info[i].As<Napi::TypedArrayOf<T>>().ElementLength();
+}
+
+PoolShape poolShapeOf(const int32_t* g) {
+  const PoolShape s{g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11]};
+  product({s.batch, s.inHeight, s.inWidth, s.channels, s.outHeight, s.outWidth, s.filterHeight, s.filterWidth, s.strideHeight, s.strideWidth});
+  return s;
+}
+
+// pool(kind: 0 max | 1 avg, geometry: Int32Array(12), x, y)
+Napi::Value Pool(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int kind = info[0].ToNumber().Int32Value();
+    const PoolShape s = poolShapeOf(geometryArg(info, 1, 12));
+    const float* x = arrayArg<float>(info, 2, product({s.batch, s.inHeight, s.inWidth, s.channels}), "x");
+    float* y = arrayArg<float>(info, 3, product({s.batch, s.outHeight, s.outWidth, s.channels}), "y");
+    if (kind == 0) maxPool(s, x, y);
+    else avgPool(s, x, y);
+    return info.Env().Undefined();
+  });
+}
+
+// maxPoolGrad(geometry, x, dy, dx)
+Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const PoolShape s = poolShapeOf(geometryArg(info, 0, 12));
+    const size_t in = product({s.batch, s.inHeight, s.inWidth, s.channels}), out = product({s.batch, s.outHeight, s.outWidth, s.channels});
+    maxPoolGrad(s, arrayArg<float>(info, 1, in, "x"), arrayArg<float>(info, 2, out, "dy"), arrayArg<float>(info, 3, in, "dx"));
+    return info.Env().Undefined();
+  });
+}
+
+// avgPoolGrad(geometry, dy, dx)
+Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const PoolShape s = poolShapeOf(geometryArg(info, 0, 12));
+    const size_t in = product({s.batch, s.inHeight, s.inWidth, s.channels}), out = product({s.batch, s.outHeight, s.outWidth, s.channels});
+    avgPoolGrad(s, arrayArg<float>(info, 1, out, "dy"), arrayArg<float>(info, 2, in, "dx"));
+    return info.Env().Undefined();
+  });
+}
+
+// relu(x, y)
+Napi::Value Relu(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 0, "x");
+    relu(n, arrayArg<float>(info, 0, n, "x"), arrayArg<float>(info, 1, n, "y"));
+    return info.Env().Undefined();
+  });
+}
+
+// reluBackward(dy, x, dx)
+Napi::Value ReluBackward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 1, "x");
+    reluBackward(n, arrayArg<float>(info, 0, n, "dy"), arrayArg<float>(info, 1, n, "x"), arrayArg<float>(info, 2, n, "dx"));
+    return info.Env().Undefined();
+  });
+}
+
+// add(a, b, y), same lengths
+Napi::Value Add(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 0, "a");
+    add(n, arrayArg<float>(info, 0, n, "a"), arrayArg<float>(info, 1, n, "b"), arrayArg<float>(info, 2, n, "y"));
+    return info.Env().Undefined();
+  });
+}
+
+std::vector<const float*> arraysArg(const Napi::CallbackInfo& info, size_t i, size_t n) {
+  if (!info[i].IsArray()) fail("xs must be an array of Float32Arrays");
+  const Napi::Array a = info[i].As<Napi::Array>();
+  std::vector<const float*> out;
+  for (uint32_t j = 0; j < a.Length(); j++) {
+    const Napi::Value v = a.Get(j);
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) fail("xs must be an array of Float32Arrays");
+    const auto t = v.As<Napi::Float32Array>();
+    if (t.ElementLength() < n) fail("xs holds an array shorter than the output");
+    out.push_back(t.Data());
+  }
+  return out;
+}
+
+// weightedSum(xs: Float32Array[], scales: Float32Array, y)
+Napi::Value WeightedSum(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 2, "y");
+    const auto xs = arraysArg(info, 0, n);
+    weightedSum(n, xs.size(), xs.data(), arrayArg<float>(info, 1, xs.size(), "scales"), arrayArg<float>(info, 2, n, "y"));
+    return info.Env().Undefined();
+  });
+}
+
+// weightedSumDots(dy, xs: Float32Array[], dots: Float64Array)
+Napi::Value WeightedSumDots(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 0, "dy");
+    const auto xs = arraysArg(info, 1, n);
+    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) fail("dots must be a Float64Array");
+    auto dots = info[2].As<Napi::Float64Array>();
+    if (dots.ElementLength() < xs.size()) fail("dots is shorter than xs");
+    weightedSumDots(n, xs.size(), arrayArg<float>(info, 0, n, "dy"), xs.data(), dots.Data());
+    return info.Env().Undefined();
+  });
+}
+
+// batchNormTrain(x, channels, runningMean, runningVar, gamma | null, beta | null, epsilon, momentum, y, stats)
+Napi::Value BatchNormTrain(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 0, "x");
+    const int c = info[1].ToNumber().Int32Value();
+    if (c <= 0 || n % c != 0) fail("channels must divide x's length");
+    const bool affine = !info[4].IsNull();
+    batchNormTrain(n, c, arrayArg<float>(info, 0, n, "x"), arrayArg<float>(info, 2, c, "runningMean"), arrayArg<float>(info, 3, c, "runningVar"),
+                   affine ? arrayArg<float>(info, 4, c, "gamma") : nullptr, affine ? arrayArg<float>(info, 5, c, "beta") : nullptr,
+                   info[6].ToNumber().DoubleValue(), info[7].ToNumber().DoubleValue(), arrayArg<float>(info, 8, n, "y"), arrayArg<float>(info, 9, 5 * c, "stats"));
+    return info.Env().Undefined();
+  });
+}
+
+// batchNormTrainGrad(dy, x, stats, channels, dx, sums)
+Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 1, "x");
+    const int c = info[3].ToNumber().Int32Value();
+    if (c <= 0 || n % c != 0) fail("channels must divide x's length");
+    batchNormTrainGrad(n, c, arrayArg<float>(info, 0, n, "dy"), arrayArg<float>(info, 1, n, "x"), arrayArg<float>(info, 2, 5 * c, "stats"),
+                       arrayArg<float>(info, 4, n, "dx"), arrayArg<float>(info, 5, 2 * c, "sums"));
+    return info.Env().Undefined();
+  });
+}
+
+// setThreads(n): the OpenMP threads of every kernel (oneDNN's included); 0 leaves the default (all cores).
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int n = info[0].ToNumber().Int32Value();
+    if (n < 0) fail("threads must be >= 0");
+    if (n > 0) setThreads(n);
+    return Napi::Number::New(info.Env(), threads());
+  });
+}
+
 Napi::Value Status(const Napi::CallbackInfo& info) {
   const dnnl_version_t* v = dnnl_version();
   Napi::Object o = Napi::Object::New(info.Env());
@@ -120,6 +268,17 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv", Napi::Function::New(env, Conv));
   exports.Set("convImpl", Napi::Function::New(env, ConvImpl));
   exports.Set("lutAccumulate", Napi::Function::New(env, LutAccumulate));
+  exports.Set("pool", Napi::Function::New(env, Pool));
+  exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
+  exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad));
+  exports.Set("relu", Napi::Function::New(env, Relu));
+  exports.Set("reluBackward", Napi::Function::New(env, ReluBackward));
+  exports.Set("add", Napi::Function::New(env, Add));
+  exports.Set("weightedSum", Napi::Function::New(env, WeightedSum));
+  exports.Set("weightedSumDots", Napi::Function::New(env, WeightedSumDots));
+  exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrain));
+  exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;
 }
 

@@ -156,4 +156,6 @@ std::string convImplementation(ConvPass pass, const ConvShape& s) { return planF
 
 int threads() { return omp_get_max_threads(); }
 
+void setThreads(int n) { omp_set_num_threads(n); }
+
 }  // namespace cpunative

@@ -26,5 +26,6 @@ void convolve(ConvPass pass, const ConvShape& s, const float* a, const float* b,
 std::string convImplementation(ConvPass pass, const ConvShape& s);
 
 int threads();
+void setThreads(int n);
 
 }  // namespace cpunative

@@ -9,4 +9,5 @@ export * from './weighted-sum-names';
 export * from './sgd-step-names';
 export * from './relu-backward-names';
 export { nativeConvKernels } from './cpu-native/native-conv-kernels';
+export { nativeStepKernels } from './cpu-native/native-step-kernels';
 export { registerNativeCpuKernels, type NativeRegistration } from './cpu-native/register-native';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadCpuNative } from '@approx-darts/cpu-native';
 import { nativeConvKernels } from './native-conv-kernels';
+import { nativeStepKernels } from './native-step-kernels';
 
 // The cpu engine's native tier (kernels/cpu-native): registered after, and so over, the TypeScript fast kernels of
 // ../cpu-fast/register.ts, which stay beneath as the fallback of each native kernel.
@@ -16,7 +17,7 @@ export const registerNativeCpuKernels = (): NativeRegistration => {
   if (registered !== undefined) return registered;
   const loaded = loadCpuNative();
   if (!loaded.ok) return (registered = { native: false, detail: loaded.reason });
-  const kernels = nativeConvKernels(loaded.addon);
+  const kernels = [...nativeConvKernels(loaded.addon), ...nativeStepKernels(loaded.addon)];
   for (const k of kernels) {
     const previous = tf.getKernel(k.kernelName, 'cpu');
     if (previous === undefined) throw new Error(`native cpu kernel ${k.kernelName}: tfjs-backend-cpu has no such kernel to replace`);
