@@ -2,3 +2,4 @@ export { loadCpuNative, addonPath, type CpuNativeAddon, type Loaded } from './na
 export { cpuNativeStatus, type CpuNativeStatus } from './status';
 export { convGeometryArray, nativeConv, nativeConvImplementation, type ConvPass, type NativeConvShape } from './conv';
 export { nativeLutAccumulate, type NativeAccumulated } from './lut';
+export { setNativeThreads } from './threads';
