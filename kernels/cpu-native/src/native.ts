@@ -25,6 +25,10 @@ export interface CpuNativeAddon {
     epsilon: number, momentum: number, y: Float32Array, stats: Float32Array,
   ) => void;
   readonly batchNormTrainGrad: (dy: Float32Array, x: Float32Array, stats: Float32Array, channels: number, dx: Float32Array, sums: Float32Array) => void;
+  readonly dequantize: (
+    dims: Int32Array, acc: Int32Array, sums: Int32Array, accScale: Float32Array, sumXScale: Float32Array, constant: Float32Array, out: Float32Array,
+  ) => void;
+  readonly decodePadded: (dims: Int32Array, codes: Uint8Array, table: Float32Array, fill: number, out: Float32Array) => void;
   /** Sets the OpenMP threads of every kernel (0 keeps them); returns the count now in force. */
   readonly setThreads: (threads: number) => number;
 }

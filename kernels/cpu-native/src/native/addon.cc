@@ -10,6 +10,7 @@
 #include "dnnl_conv.h"
 #include "lut_accumulate.h"
 #include "step_kernels.h"
+#include "approx_host.h"
 
 #include <vector>
 
@@ -244,6 +245,33 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
   });
 }
 
+// dequantize(dims: Int32Array [positions, outChannels, inChannels (0 = conv2d), mult], acc, sums, accScale, sumXScale, constant, out)
+Napi::Value Dequantize(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int32_t* d = geometryArg(info, 0, 4);
+    if (d[0] <= 0) fail("dequantize: positions must be positive");
+    const size_t positions = static_cast<size_t>(d[0]);
+    const int oc = d[1], ic = d[2], mult = d[3];
+    if (oc <= 0 || ic < 0 || mult <= 0 || (ic > 0 && oc != ic * mult)) fail("dequantize: inconsistent channel counts");
+    dequantize(positions, oc, ic, mult, arrayArg<int32_t>(info, 1, positions * oc, "acc"), arrayArg<int32_t>(info, 2, positions * (ic == 0 ? 1 : ic), "sums"),
+               arrayArg<float>(info, 3, oc, "accScale"), arrayArg<float>(info, 4, oc, "sumXScale"), arrayArg<float>(info, 5, oc, "constant"),
+               arrayArg<float>(info, 6, positions * oc, "out"));
+    return info.Env().Undefined();
+  });
+}
+
+// decodePadded(dims: Int32Array [batch, height, width, channels, padTop, padLeft, paddedHeight, paddedWidth], codes, table, fill, out)
+Napi::Value DecodePadded(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int32_t* d = geometryArg(info, 0, 8);
+    product({d[0], d[1], d[2], d[3], d[6], d[7]});
+    if (d[4] < 0 || d[5] < 0 || d[1] + d[4] > d[6] || d[2] + d[5] > d[7]) fail("decodePadded: the image does not fit the padded size");
+    decodePadded(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], arrayArg<uint8_t>(info, 1, product({d[0], d[1], d[2], d[3]}), "codes"),
+                 arrayArg<float>(info, 2, 256, "table"), info[3].ToNumber().FloatValue(), arrayArg<float>(info, 4, product({d[0], d[6], d[7], d[3]}), "out"));
+    return info.Env().Undefined();
+  });
+}
+
 // setThreads(n): the OpenMP threads of every kernel (oneDNN's included); 0 leaves the default (all cores).
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -278,6 +306,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("weightedSumDots", Napi::Function::New(env, WeightedSumDots));
   exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrain));
   exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad));
+  exports.Set("dequantize", Napi::Function::New(env, Dequantize));
+  exports.Set("decodePadded", Napi::Function::New(env, DecodePadded));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;
 }

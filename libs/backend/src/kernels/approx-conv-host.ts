@@ -2,6 +2,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
 import { affineFor, codeOf, dequantizeValue, quantizeInto, quantizeWeights, rangeOf, type AffineParams } from '@approx-darts/quantization';
 import { accumulateParallel } from './parallel-accumulate';
+import { nativeDequantizeAccumulations, nativePaddedFakeQuantized } from './cpu-native/native-approx-host';
 import type { ApproxConvAttrs } from './kernel-names';
 import { tableById } from './table-registry';
 
@@ -52,8 +53,10 @@ export const hostApproxConv =
     const w = quantizeWeights(wv, g.outChannels, a.quantization, a.perChannel);
     const padCode = codeOf(xParams);
     const { accumulations, windowSums } = accumulateParallel(g, xCodes, w.codes, padCode, tableById(a.tableId).products);
-    const out = dequantizeAccumulations(g, accumulations, windowSums, filterCodeSums(g, w.codes), xParams, w.params);
-    const xq = paddedFakeQuantized(g, xCodes, xParams);
+    const wSums = filterCodeSums(g, w.codes);
+    // the native addon's loops where it is built (same binary32 steps), else these TypeScript ones
+    const out = nativeDequantizeAccumulations(g, accumulations, windowSums, wSums, xParams, w.params) ?? dequantizeAccumulations(g, accumulations, windowSums, wSums, xParams, w.params);
+    const xq = nativePaddedFakeQuantized(g, xCodes, xParams) ?? paddedFakeQuantized(g, xCodes, xParams);
     return [
       host.makeTensorInfo([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32', out),
       host.makeTensorInfo(xq.shape, 'float32', xq.values),
