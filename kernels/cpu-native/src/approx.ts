@@ -31,3 +31,10 @@ export const nativeDecodePadded = (
   addon.decodePadded(Int32Array.of(g.batch, g.inHeight, g.inWidth, g.inChannels, g.padTop, g.padLeft, padded.height, padded.width), codes, table, fill, out);
   return out;
 };
+
+/** libs/quantization's quantizeInto on the addon: `thresholds` is its thresholdTable, `origin` the map's min. */
+export const nativeQuantize = (addon: CpuNativeAddon, values: Float32Array, thresholds: Float64Array, origin: number, inverse: number): Uint8Array => {
+  const out = new Uint8Array(values.length);
+  addon.quantize(values, thresholds, origin, inverse, out);
+  return out;
+};

@@ -3,4 +3,4 @@ export { cpuNativeStatus, type CpuNativeStatus } from './status';
 export { convGeometryArray, nativeConv, nativeConvImplementation, type ConvPass, type NativeConvShape } from './conv';
 export { nativeLutAccumulate, type NativeAccumulated } from './lut';
 export { setNativeThreads } from './threads';
-export { nativeDecodePadded, nativeDequantize, type DequantizeFactors } from './approx';
+export { nativeDecodePadded, nativeDequantize, nativeQuantize, type DequantizeFactors } from './approx';

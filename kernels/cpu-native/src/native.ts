@@ -29,6 +29,7 @@ export interface CpuNativeAddon {
     dims: Int32Array, acc: Int32Array, sums: Int32Array, accScale: Float32Array, sumXScale: Float32Array, constant: Float32Array, out: Float32Array,
   ) => void;
   readonly decodePadded: (dims: Int32Array, codes: Uint8Array, table: Float32Array, fill: number, out: Float32Array) => void;
+  readonly quantize: (values: Float32Array, thresholds: Float64Array, origin: number, inverse: number, out: Uint8Array) => void;
   /** Sets the OpenMP threads of every kernel (0 keeps them); returns the count now in force. */
   readonly setThreads: (threads: number) => number;
 }

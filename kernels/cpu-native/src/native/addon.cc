@@ -272,6 +272,18 @@ Napi::Value DecodePadded(const Napi::CallbackInfo& info) {
   });
 }
 
+// quantize(values: Float32Array, thresholds: Float64Array(257), origin, inverse, out: Uint8Array)
+Napi::Value Quantize(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 0, "values");
+    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || info[1].As<Napi::Float64Array>().ElementLength() != 257)
+      fail("thresholds must be a Float64Array of 257");
+    quantize(n, arrayArg<float>(info, 0, n, "values"), info[1].As<Napi::Float64Array>().Data(), info[2].ToNumber().DoubleValue(), info[3].ToNumber().DoubleValue(),
+             arrayArg<uint8_t>(info, 4, n, "out"));
+    return info.Env().Undefined();
+  });
+}
+
 // setThreads(n): the OpenMP threads of every kernel (oneDNN's included); 0 leaves the default (all cores).
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -308,6 +320,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad));
   exports.Set("dequantize", Napi::Function::New(env, Dequantize));
   exports.Set("decodePadded", Napi::Function::New(env, DecodePadded));
+  exports.Set("quantize", Napi::Function::New(env, Quantize));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;
 }

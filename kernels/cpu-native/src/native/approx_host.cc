@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 
 namespace cpunative {
 namespace {
@@ -36,6 +37,19 @@ void decodePadded(int batch, int height, int width, int channels, int padTop, in
       float* to = image + (static_cast<size_t>(h + padTop) * paddedWidth + padLeft) * channels;
       for (size_t i = 0; i < row; i++) to[i] = table[from[i]];
     }
+  }
+}
+
+void quantize(size_t n, const float* values, const double* t, double origin, double inverse, uint8_t* out) {
+#pragma omp parallel for schedule(static) if (n >= (1u << 15))
+  for (size_t i = 0; i < n; i++) {
+    float v = values[i];
+    if (v < FLT_MIN && v > -FLT_MIN) v = 0.0f;
+    const double estimate = std::floor((static_cast<double>(v) - origin) * inverse + 0.5);
+    int q = estimate >= 0 ? (estimate <= 255 ? static_cast<int>(estimate) : 255) : 0;  // NaN -> 0
+    while (v >= t[q + 1]) q++;
+    while (v < t[q]) q--;
+    out[i] = static_cast<uint8_t>(q);
   }
 }
 

@@ -18,4 +18,8 @@ void dequantize(size_t positions, int outChannels, int inChannels, int mult, con
 void decodePadded(int batch, int height, int width, int channels, int padTop, int padLeft, int paddedHeight, int paddedWidth, const uint8_t* codes,
                   const float* table, float fill, float* out);
 
+// libs/quantization's codeIn over a threshold table t[0..256] (t[0] = -inf, t[256] = NaN): an estimate from the
+// reciprocal, corrected by comparisons, so the code is decided by the binary32 thresholds alone.
+void quantize(size_t n, const float* values, const double* thresholds, double origin, double inverse, uint8_t* out);
+
 }  // namespace cpunative

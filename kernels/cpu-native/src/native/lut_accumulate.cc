@@ -52,6 +52,15 @@ void lutAccumulate(const LutShape& g, const uint8_t* x, const uint8_t* w, int pa
           const int kh = tap / g.filterWidth, kw = tap % g.filterWidth;
           const uint8_t* xs = xp + ((static_cast<size_t>(n) * hp + oh * g.strideHeight + kh * g.dilationHeight) * wp + ow * g.strideWidth + kw * g.dilationWidth) * ci;
           const uint8_t* ws = w + static_cast<size_t>(tap) * co;
+          if (mult == 1) {
+            // the search network's case: one output per channel, no inner multiplier loop
+            for (int c = 0; c < ci; c++) {
+              const int q = xs[c];
+              s[c] += q;
+              a[c] += table[(q << 8) | ws[c]];
+            }
+            continue;
+          }
           for (int c = 0; c < ci; c++) {
             const int q = xs[c];
             s[c] += q;

@@ -2,7 +2,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
 import { affineFor, codeOf, dequantizeValue, quantizeInto, quantizeWeights, rangeOf, type AffineParams } from '@approx-darts/quantization';
 import { accumulateParallel } from './parallel-accumulate';
-import { nativeDequantizeAccumulations, nativePaddedFakeQuantized } from './cpu-native/native-approx-host';
+import { nativeDequantizeAccumulations, nativePaddedFakeQuantized, nativeQuantizeInto } from './cpu-native/native-approx-host';
 import type { ApproxConvAttrs } from './kernel-names';
 import { tableById } from './table-registry';
 
@@ -49,7 +49,7 @@ export const hostApproxConv =
     const wv = host.readSync(filter.dataId) as Float32Array;
     const recorded = host.readSync(range.dataId) as Float32Array;
     const xParams = affineFor(recorded.length === 2 ? { min: recorded[0] as number, max: recorded[1] as number } : rangeOf(xv), a.quantization);
-    const xCodes = quantizeInto(xParams, xv);
+    const xCodes = nativeQuantizeInto(xParams, xv) ?? quantizeInto(xParams, xv);
     const w = quantizeWeights(wv, g.outChannels, a.quantization, a.perChannel);
     const padCode = codeOf(xParams);
     const { accumulations, windowSums } = accumulateParallel(g, xCodes, w.codes, padCode, tableById(a.tableId).products);

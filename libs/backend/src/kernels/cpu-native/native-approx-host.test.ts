@@ -1,12 +1,13 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { dequantizeAccumulations, geometryFor, paddingAfter, windowSize } from '@approx-darts/approx-conv';
-import { affineFor, codeOf, dequantizeValue, type QuantMode } from '@approx-darts/quantization';
+import { affineFor, codeOf, dequantizeValue, quantizeInto, type QuantMode } from '@approx-darts/quantization';
 import { cpuNativeStatus, loadCpuNative } from '@approx-darts/cpu-native';
-import { nativeDequantizeAccumulations, nativePaddedFakeQuantized } from './native-approx-host';
+import { nativeDequantizeAccumulations, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
 
 // The native float ends of the host approximate convolution against libs/approx-conv's and libs/quantization's
-// TypeScript, bit for bit (binary32 steps, subnormals flushed), on random geometries, ranges and accumulations.
+// TypeScript, bit for bit (binary32 steps, subnormals flushed), on random geometries, ranges and accumulations; the
+// LUT accumulation's depthwise and dense loops are compared in test/conformance.
 
 const reason = loadCpuNative().ok ? undefined : cpuNativeStatus().detail;
 if (reason !== undefined) console.warn(`skipped: native approximate-convolution host loops: ${reason}`);
@@ -59,5 +60,12 @@ describe.skipIf(reason !== undefined)('native host loops of the approximate conv
             want[((n * ph + r + g.padTop) * pw + col + g.padLeft) * g.inChannels + ch] = dequantizeValue(x, codes[((n * g.inHeight + r) * g.inWidth + col) * g.inChannels + ch] as number);
     expect(decoded?.shape).toEqual([g.batch, ph, pw, g.inChannels]);
     expect(bits(decoded?.values as Float32Array)).toEqual(bits(want));
+  });
+
+  test.prop([fc.float32Array({ minLength: 1, maxLength: 300 }), fc.double({ min: -3, max: 0, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }), fc.constantFrom<QuantMode>('asymmetric', 'symmetric')], {
+    numRuns: 100,
+  })('quantization equals quantizeInto on any float32 values (NaN, infinities, subnormals included)', (values, lo, hi, mode) => {
+    const p = affineFor({ min: lo, max: hi }, mode);
+    expect(Array.from(nativeQuantizeInto(p, values) as Uint8Array)).toEqual(Array.from(quantizeInto(p, values)));
   });
 });

@@ -1,6 +1,6 @@
 import { paddingAfter, windowSize, type ConvGeometry } from '@approx-darts/approx-conv';
-import { codeOf, dequantizeTerms, dequantizeValue, type AffineParams } from '@approx-darts/quantization';
-import { loadCpuNative, nativeDecodePadded, nativeDequantize } from '@approx-darts/cpu-native';
+import { codeOf, dequantizeTerms, dequantizeValue, thresholdTable, type AffineParams } from '@approx-darts/quantization';
+import { loadCpuNative, nativeDecodePadded, nativeDequantize, nativeQuantize } from '@approx-darts/cpu-native';
 
 // The float ends of ../approx-conv-host.ts on the native addon when it is built (undefined otherwise, and the host
 // kernel runs its TypeScript loops): the per-channel factors are computed here with libs/quantization's own
@@ -35,4 +35,10 @@ export const nativePaddedFakeQuantized = (g: ConvGeometry, xCodes: Uint8Array, x
   const table = Float32Array.from({ length: 256 }, (_, q) => dequantizeValue(xParams, q));
   const values = nativeDecodePadded(loaded.addon, g, xCodes, table, dequantizeValue(xParams, codeOf(xParams)), padded);
   return { shape: [g.batch, padded.height, padded.width, g.inChannels], values };
+};
+
+/** libs/quantization's quantizeInto on the addon (the same threshold table decides every code), or undefined. */
+export const nativeQuantizeInto = (p: AffineParams, values: Float32Array): Uint8Array | undefined => {
+  const loaded = loadCpuNative();
+  return loaded.ok ? nativeQuantize(loaded.addon, values, thresholdTable(p), p.min, 1 / p.scale) : undefined;
 };
