@@ -16,6 +16,7 @@ import { runSearch, SEARCH_FILES, SearchDivergedError, SearchResumeError, Search
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
+import { runEstimateField } from '../run-estimate';
 import { decodeFlags, DirectoryPath, NonNegativeIntFromString, PositiveIntFromString, PositiveNumberFromString } from '../options/flags';
 import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr, withPeakLr } from '../options/plan-flags';
 import { describeDifferences, reconcileResume, type FlagOfField } from '../run-dir/reconcile-config';
@@ -198,14 +199,21 @@ const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, fla
   return result;
 };
 
-/** One progress bar per epoch, and a line per finished epoch. */
+/** One progress bar per epoch, and a line per finished epoch; every progress line carries the whole run's estimate. */
 const progressHooks = () => {
   let bar: Progress | undefined;
+  // the run as this process runs it (a resumed run counts from its first epoch here)
+  let run: { readonly start: number; readonly imagesTotal: number; imagesDone: number } | undefined;
   return {
     onEpochStart: (e: { readonly epoch: number; readonly epochs: number; readonly images: number; readonly warmup: boolean }) => {
+      run ??= { start: Date.now(), imagesTotal: e.images * (e.epochs - e.epoch), imagesDone: 0 };
       bar = createProgress({ total: e.images, label: `epoch ${e.epoch + 1}/${e.epochs}${e.warmup ? ' (warm-up)' : ''}` });
     },
-    onStep: (e: { readonly images: number; readonly train: { readonly loss: number } }) => bar?.tick(e.images, { loss: e.train.loss }),
+    onStep: (e: { readonly images: number; readonly train: { readonly loss: number } }) => {
+      if (run !== undefined) run.imagesDone += e.images;
+      const estimate = run === undefined ? {} : runEstimateField({ elapsedSeconds: (Date.now() - run.start) / 1000, imagesDone: run.imagesDone, imagesTotal: run.imagesTotal });
+      bar?.tick(e.images, { loss: e.train.loss, ...estimate });
+    },
     onEpoch: (r: EpochRecord) => {
       bar?.stop();
       bar = undefined;
