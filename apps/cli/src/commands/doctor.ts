@@ -56,7 +56,7 @@ const render = (r: DoctorReport): string =>
     `gpu.js     ${mark(r.gpujs.available)}${r.gpujs.detail}`,
     `cuda addon ${mark(r.cudaAddon.built && r.cudaAddon.devices > 0)}${r.cudaAddon.detail}`,
     // without the native addon the cpu engine runs its TypeScript kernels; the line says why it is missing
-    `cpu native ${mark(r.cpuNative.built)}${r.cpuNative.built ? r.cpuNative.detail : `${r.cpuNative.detail}; the cpu engine uses its TypeScript kernels (install libdnnl-dev and g++, then npm ci)`}`,
+    `cpu native ${mark(r.cpuNative.built)}${r.cpuNative.built ? r.cpuNative.detail : `${r.cpuNative.detail}; the cpu engine uses its TypeScript kernels`}`,
     'multiplier tables looked for in:',
     ...r.multiplierDirs.flatMap(renderLocation),
     'CIFAR-10 looked for in:',
