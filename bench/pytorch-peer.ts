@@ -3,10 +3,10 @@
 // repository's own PyTorch version of the search network (bench/pytorch/darts_search_step.py: same operations,
 // shapes and optimizers), run with Debian's python3-torch through /usr/bin/python3. Each network is measured peer,
 // then ours fp32, then ours mul8u_NGR, so load on a shared machine hits all three alike.
-// Usage: npx tsx bench/pytorch-peer.ts [threads] [timed steps] [networks]
+// Usage: npx tsx bench/pytorch-peer.ts [threads] [timed steps] [networks] [label]
 //   threads: default 2 (PyTorch's torch.set_num_threads and the native addon's OpenMP threads);
 //   timed steps: default 3 (after one untimed warm-up step each); networks: tiny,paper (default both).
-// Writes bench/results/pytorch-peer.json. Without /usr/bin/python3 + torch the peer rows say why and are skipped.
+// Writes bench/results/pytorch-peer.json (pytorch-peer-<label>.json with a label). Without /usr/bin/python3 + torch the peer rows say why and are skipped.
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { setNativeThreads } from '@approx-darts/cpu-native';
 const threads = Number(process.argv[2] ?? 2);
 const timedSteps = Number(process.argv[3] ?? 3);
 const networks = (process.argv[4] ?? 'tiny,paper').split(',') as (keyof typeof SHAPES)[];
+const label = process.argv[5];
 
 const SHAPES = {
   tiny: { cells: 3, channels: 4, batch: 16 },
@@ -124,7 +125,7 @@ console.table(
 );
 await mkdir('bench/results', { recursive: true });
 await writeFile(
-  'bench/results/pytorch-peer.json',
+  `bench/results/pytorch-peer${label === undefined ? '' : `-${label}`}.json`,
   `${JSON.stringify(
     {
       bench: 'pytorch-peer',

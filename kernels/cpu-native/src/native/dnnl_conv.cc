@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <dnnl.hpp>
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -43,12 +44,34 @@ memory::desc filters(const ConvShape& s) {
 // Every pass runs through this: the pass's primitive, and when oneDNN prefers another weights layout, the reorder
 // between the user's filter array and a scratch buffer in that layout (filters are small; activations never move).
 struct Plan {
+  int threads;
   dnnl::primitive conv;
   memory::desc src, weights, dst;        // the user's layouts
   memory::desc convWeights;              // the layout the primitive reads or writes
   std::unique_ptr<dnnl::reorder> weightsReorder;
   std::vector<float> weightsScratch;
   std::string impl;
+};
+
+// The threads the user asked for (setThreads), kept apart from OpenMP's per-call setting below.
+int configuredThreads = 0;
+int configured() { return configuredThreads > 0 ? configuredThreads : (configuredThreads = omp_get_max_threads()); }
+
+// A search step runs thousands of small convolutions; below about a millisecond of work per thread, waking the
+// second thread and waiting at oneDNN's barriers costs more than it saves, and on a loaded machine a barrier can wait
+// a whole scheduler slice for a descheduled thread. Such shapes run on one thread, large ones on all.
+constexpr double kMinMacsPerThread = 1 << 23;
+
+int threadsFor(const ConvShape& s) {
+  const double macs = static_cast<double>(s.batch) * s.outHeight * s.outWidth * s.outChannels * s.filterHeight * s.filterWidth * (s.depthwise ? 1 : s.inChannels);
+  const int all = configured();
+  return std::max(1, std::min(all, static_cast<int>(macs / kMinMacsPerThread)));
+}
+
+// OpenMP's thread count for the calling thread, set for one primitive's creation or execution and restored after.
+struct ThreadScope {
+  explicit ThreadScope(int n) { omp_set_num_threads(n); }
+  ~ThreadScope() { omp_set_num_threads(configured()); }
 };
 
 memory::dims dilations(const ConvShape& s) { return {s.dilationHeight - 1, s.dilationWidth - 1}; }
@@ -61,6 +84,9 @@ dnnl::convolution_forward::primitive_desc forwardDesc(const ConvShape& s, const 
 
 std::unique_ptr<Plan> makePlan(ConvPass pass, const ConvShape& s) {
   auto p = std::make_unique<Plan>();
+  p->threads = threadsFor(s);
+  // oneDNN sizes some kernels' work split when the primitive is created: create it with the threads it will run on
+  const ThreadScope scope(p->threads);
   p->src = activations(s.batch, s.inHeight, s.inWidth, s.inChannels);
   p->dst = activations(s.batch, s.outHeight, s.outWidth, s.outChannels);
   p->weights = filters(s);
@@ -125,6 +151,7 @@ Plan& planFor(ConvPass pass, const ConvShape& s) {
 
 void convolve(ConvPass pass, const ConvShape& s, const float* a, const float* b, float* out) {
   Plan& p = planFor(pass, s);
+  const ThreadScope scope(p.threads);
   auto& st = stream();
   auto& e = engine();
   auto mem = [&](const memory::desc& d, const float* ptr) { return memory(d, e, const_cast<float*>(ptr)); };
@@ -154,8 +181,11 @@ void convolve(ConvPass pass, const ConvShape& s, const float* a, const float* b,
 
 std::string convImplementation(ConvPass pass, const ConvShape& s) { return planFor(pass, s).impl; }
 
-int threads() { return omp_get_max_threads(); }
+int threads() { return configured(); }
 
-void setThreads(int n) { omp_set_num_threads(n); }
+void setThreads(int n) {
+  configuredThreads = n;
+  omp_set_num_threads(n);
+}
 
 }  // namespace cpunative

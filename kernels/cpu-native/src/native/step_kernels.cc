@@ -15,14 +15,15 @@ inline void window(int o, int stride, int pad, int filter, int size, int& lo, in
   hi = std::min(start + filter, size);
 }
 
-// Elementwise loops split over threads only when large enough to pay for waking them.
-constexpr size_t kParallelFrom = 1 << 15;
+// Loops split over threads only from about a millisecond of work (as the convolutions do, dnnl_conv.cc): below it
+// waking a thread and the barrier cost more than they save, most of all on a loaded machine.
+constexpr size_t kParallelFrom = 1 << 20;
 
 }  // namespace
 
 void maxPool(const PoolShape& s, const float* x, float* y) {
   const int C = s.channels;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (static_cast<size_t>(s.batch) * s.inHeight * s.inWidth * C * 9 >= kParallelFrom)
   for (int n = 0; n < s.batch; n++)
     for (int oy = 0; oy < s.outHeight; oy++) {
       int r0, r1;
@@ -43,7 +44,7 @@ void maxPool(const PoolShape& s, const float* x, float* y) {
 
 void avgPool(const PoolShape& s, const float* x, float* y) {
   const int C = s.channels;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (static_cast<size_t>(s.batch) * s.inHeight * s.inWidth * C * 9 >= kParallelFrom)
   for (int n = 0; n < s.batch; n++) {
     std::vector<double> acc(C);
     for (int oy = 0; oy < s.outHeight; oy++) {
@@ -69,7 +70,7 @@ void avgPool(const PoolShape& s, const float* x, float* y) {
 void maxPoolGrad(const PoolShape& s, const float* x, const float* dy, float* dx) {
   const int C = s.channels;
   const size_t image = static_cast<size_t>(s.inHeight) * s.inWidth * C;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (static_cast<size_t>(s.batch) * s.inHeight * s.inWidth * C * 9 >= kParallelFrom)
   for (int n = 0; n < s.batch; n++) {
     std::vector<float> best(C);
     std::vector<int> arg(C);
@@ -114,7 +115,7 @@ void avgPoolGrad(const PoolShape& s, const float* dy, float* dx) {
       const int count = (r1 - r0) * (c1 - c0);
       inv[static_cast<size_t>(oy) * s.outWidth + ox] = count > 0 ? 1.0 / count : 0.0;
     }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (static_cast<size_t>(s.batch) * s.inHeight * s.inWidth * C * 9 >= kParallelFrom)
   for (int n = 0; n < s.batch; n++) {
     std::vector<double> acc(static_cast<size_t>(s.inHeight) * s.inWidth * C, 0.0);
     for (int oy = 0; oy < s.outHeight; oy++) {
