@@ -98,8 +98,8 @@ const SEARCH_RESUMABLE: FlagOfField = [
 export const RUN_CONFIG_FILE = 'run-config.json';
 
 /**
- * The tiny preset: the README demo on 2 CPU cores, about 3 minutes there. 3 cells, C = 4, 64 + 64 images, the tiny
- * plan (2 epochs, the first weights-only, batch 16).
+ * The tiny preset: 3 cells, C = 4, 64 + 64 images, the tiny plan (2 epochs, the first weights-only, batch 16). The
+ * README demo grows it with --limit 192 --epochs 4 (three times the images; see the README for its time).
  */
 const PRESET_SHAPES: Readonly<Record<SearchFlags['preset'], { readonly cells: number; readonly channels: number; readonly limit: number | null }>> = {
   paper: { cells: DARTS_SEARCH_MACRO.cells, channels: DARTS_SEARCH_MACRO.channels, limit: null },
