@@ -3,6 +3,7 @@ import { fastAccumulate } from '@approx-darts/kernels';
 import { gpuJsAccumulate } from '@approx-darts/kernels/testing';
 import { setupWebgpu, webgpuAccumulate, type LutLayout } from '@approx-darts/engine-webgpu';
 import { accumulateOnCuda, addonStatus, cudaAccumulate } from '@approx-darts/cuda-lut';
+import { cpuNativeStatus, loadCpuNative, nativeLutAccumulate } from '@approx-darts/cpu-native';
 
 /** One implementation of the integer core under test; `unavailable()` resolves to why it cannot run here, if so. */
 export interface Implementation {
@@ -27,8 +28,20 @@ const webgpu = (layout: LutLayout): Implementation => ({
   accumulate: webgpuAccumulate(layout),
 });
 
+// The native cpu addon's threaded C++ loop (kernels/cpu-native); skipped with the build's reason where it is not built.
+const native: Implementation = {
+  name: 'native C++ (cpu-native)',
+  unavailable: async () => (loadCpuNative().ok ? undefined : cpuNativeStatus().detail),
+  accumulate: (g, x, w, padCode, table) => {
+    const loaded = loadCpuNative();
+    if (!loaded.ok) throw new Error(loaded.reason);
+    return nativeLutAccumulate(loaded.addon, g, x, w, padCode, table).accumulations;
+  },
+};
+
 export const implementations: readonly Implementation[] = [
   { name: 'typescript', unavailable: async () => undefined, accumulate: fastAccumulate },
+  native,
   { name: 'gpu.js', unavailable: async () => undefined, accumulate: gpuJsAccumulate },
   { name: 'cuda', unavailable: async () => (cudaAccumulate === undefined ? addonStatus().detail : undefined), accumulate: (g, x, w, padCode, table) => accumulateOnCuda(g, x, w, padCode, table) },
   webgpu('packed'),

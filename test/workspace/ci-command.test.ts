@@ -10,4 +10,9 @@ describe('CI command', () => {
     expect(blocks[1]).toMatch(/npm test$/);
     expect(ciLines[ciLines.length - 1]).toBe(blocks[1]);
   });
+
+  it('both set-up commands install oneDNN and a C++ compiler before npm ci, so the native cpu kernels get built', () => {
+    const blocks = [...read('README.md').matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
+    for (const block of blocks.slice(0, 2)) expect(block).toMatch(/^apt-get update && apt-get install -y --no-install-recommends [^&]*\blibdnnl-dev g\+\+ && npm ci && /);
+  });
 });

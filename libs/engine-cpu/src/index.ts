@@ -1,1 +1,2 @@
 export { registerFastCpuKernels } from './register';
+export { registerNativeCpuKernels, type NativeRegistration } from './native/register-native';

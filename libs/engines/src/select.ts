@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { registerApproxKernels } from '@approx-darts/kernels';
-import { registerFastCpuKernels } from '@approx-darts/engine-cpu';
+import { registerFastCpuKernels, registerNativeCpuKernels } from '@approx-darts/engine-cpu';
 import { setupWebgpu } from '@approx-darts/engine-webgpu';
 import { probeCpu, probeTensorflow, probeWebgpu, type ProbeResult } from './probe';
 
@@ -44,7 +44,11 @@ const activate = async (probe: ProbeResult): Promise<EngineInfo> => {
     default:
       await tf.setBackend('cpu');
       registerFastCpuKernels();
-      return { name: 'cpu', backend: tf.getBackend(), detail: probe.detail, approxKernels: 'TypeScript kernels (typed arrays)' };
+      // the native tier (oneDNN convolutions, threaded LUT) overrides the TypeScript kernels where its addon is built
+      const native = registerNativeCpuKernels();
+      return native.native
+        ? { name: 'cpu', backend: tf.getBackend(), detail: `${probe.detail}; native kernels: ${native.detail}`, approxKernels: `native C++ LUT kernels (${native.detail})` }
+        : { name: 'cpu', backend: tf.getBackend(), detail: `${probe.detail}; TypeScript kernels (native addon ${native.detail})`, approxKernels: 'TypeScript kernels (typed arrays)' };
   }
 };
 

@@ -2,6 +2,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
 import { affineFor, codeOf, dequantizeValue, quantizeInto, quantizeWeights, rangeOf, type AffineParams } from '@approx-darts/quantization';
 import { accumulateParallel } from './parallel-accumulate';
+import { nativeDequantizeAccumulations, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
 import type { ApproxConvAttrs } from './kernel-names';
 import { tableById } from './table-registry';
 
@@ -48,12 +49,14 @@ export const hostApproxConv =
     const wv = host.readSync(filter.dataId) as Float32Array;
     const recorded = host.readSync(range.dataId) as Float32Array;
     const xParams = affineFor(recorded.length === 2 ? { min: recorded[0] as number, max: recorded[1] as number } : rangeOf(xv), a.quantization);
-    const xCodes = quantizeInto(xParams, xv);
+    const xCodes = nativeQuantizeInto(xParams, xv) ?? quantizeInto(xParams, xv);
     const w = quantizeWeights(wv, g.outChannels, a.quantization, a.perChannel);
     const padCode = codeOf(xParams);
     const { accumulations, windowSums } = accumulateParallel(g, xCodes, w.codes, padCode, tableById(a.tableId).products);
-    const out = dequantizeAccumulations(g, accumulations, windowSums, filterCodeSums(g, w.codes), xParams, w.params);
-    const xq = paddedFakeQuantized(g, xCodes, xParams);
+    const wSums = filterCodeSums(g, w.codes);
+    // the native addon's loops where it is built (same binary32 steps), else these TypeScript ones
+    const out = nativeDequantizeAccumulations(g, accumulations, windowSums, wSums, xParams, w.params) ?? dequantizeAccumulations(g, accumulations, windowSums, wSums, xParams, w.params);
+    const xq = nativePaddedFakeQuantized(g, xCodes, xParams) ?? paddedFakeQuantized(g, xCodes, xParams);
     return [
       host.makeTensorInfo([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32', out),
       host.makeTensorInfo(xq.shape, 'float32', xq.values),

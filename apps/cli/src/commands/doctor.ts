@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { probeEngines, type ProbeResult } from '@approx-darts/engines';
 import { addonStatus } from '@approx-darts/cuda-lut';
+import { cpuNativeStatus } from '@approx-darts/cpu-native';
 import { lutSearchPath } from '@approx-darts/io';
 import { dataSearchPath } from '@approx-darts/cifar10';
 import { checkDataDirectory, checkLutDirectory, type ContentCheck } from '../doctor/content-checks';
@@ -18,6 +19,7 @@ interface DoctorReport {
   readonly platform: string;
   readonly engines: readonly ProbeResult[];
   readonly cudaAddon: ReturnType<typeof addonStatus>;
+  readonly cpuNative: ReturnType<typeof cpuNativeStatus>;
   readonly multiplierDirs: readonly Location[];
   readonly dataDirs: readonly Location[];
 }
@@ -31,6 +33,7 @@ export const diagnose = async (opts: { readonly lutDir?: string; readonly data?:
   platform: `${process.platform}-${process.arch}`,
   engines: await probeEngines(),
   cudaAddon: addonStatus(),
+  cpuNative: cpuNativeStatus(),
   multiplierDirs: await locate(lutSearchPath({ lutDir: opts.lutDir }), checkLutDirectory),
   dataDirs: await locate(dataSearchPath({ data: opts.data }), checkDataDirectory),
 });
@@ -49,6 +52,8 @@ const render = (r: DoctorReport): string =>
     'engines:',
     ...r.engines.map((e) => `  ${mark(e.available)}${e.name.padEnd(11)}${e.detail}`),
     `cuda addon ${mark(r.cudaAddon.built && r.cudaAddon.devices > 0)}${r.cudaAddon.detail}`,
+    // without the native addon the cpu engine runs its TypeScript kernels; the line says why it is missing
+    `cpu native ${mark(r.cpuNative.built)}${r.cpuNative.built ? r.cpuNative.detail : `${r.cpuNative.detail}; the cpu engine uses its TypeScript kernels`}`,
     'multiplier tables looked for in:',
     ...r.multiplierDirs.flatMap(renderLocation),
     'CIFAR-10 looked for in:',

@@ -15,6 +15,7 @@ import { describeDifferences, DivergedError, hasCheckpoint, inRunDirectory, reco
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
+import { imagesLeft, runEstimateField } from '../run-estimate';
 import { decodeFlags, DirectoryPath, NonNegativeIntFromString, PositiveIntFromString, PositiveNumberFromString } from '../options/flags';
 import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr, withPeakLr } from '../options/plan-flags';
 import { activateEngine } from '../options/engine-option';
@@ -166,14 +167,23 @@ const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, fla
   return result;
 };
 
-/** One progress bar per epoch, and a line per finished epoch. */
-const progressHooks = () => {
+/** One progress bar per epoch, and a line per finished epoch; every progress line carries the whole run's estimate. */
+const progressHooks = (warmupEpochs: number) => {
   let bar: Progress | undefined;
+  // the run as this process runs it (a resumed run counts from its first epoch here)
+  let run: { readonly start: number; readonly imagesTotal: number; imagesDone: number } | undefined;
   return {
     onEpochStart: (e: { readonly epoch: number; readonly epochs: number; readonly images: number; readonly warmup: boolean }) => {
+      // a warm-up epoch trains the weight half only, a search epoch both halves (twice the images)
+      const searchImages = e.warmup ? 2 * e.images : e.images;
+      run ??= { start: Date.now(), imagesTotal: imagesLeft({ epoch: e.epoch, epochs: e.epochs, warmupEpochs, searchImages }), imagesDone: 0 };
       bar = createProgress({ total: e.images, label: `epoch ${e.epoch + 1}/${e.epochs}${e.warmup ? ' (warm-up)' : ''}` });
     },
-    onStep: (e: { readonly images: number; readonly train: { readonly loss: number } }) => bar?.tick(e.images, { loss: e.train.loss }),
+    onStep: (e: { readonly images: number; readonly train: { readonly loss: number } }) => {
+      if (run !== undefined) run.imagesDone += e.images;
+      const estimate = run === undefined ? {} : runEstimateField({ elapsedSeconds: (Date.now() - run.start) / 1000, imagesDone: run.imagesDone, imagesTotal: run.imagesTotal });
+      bar?.tick(e.images, { loss: e.train.loss, ...estimate });
+    },
     onEpoch: (r: EpochRecord) => {
       bar?.stop();
       bar = undefined;
@@ -237,7 +247,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
         // claimRunConfig decided: continue the checkpoint if there is one, else start fresh (dropping the metrics of
         // a first epoch that never committed).
         resume: true,
-        ...progressHooks(),
+        ...progressHooks(plan.warmupEpochs),
       });
     } catch (e) {
       if (e instanceof DivergedError) {

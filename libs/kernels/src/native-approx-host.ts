@@ -1,0 +1,44 @@
+import { paddingAfter, windowSize, type ConvGeometry } from '@approx-darts/approx-conv';
+import { codeOf, dequantizeTerms, dequantizeValue, thresholdTable, type AffineParams } from '@approx-darts/quantization';
+import { loadCpuNative, nativeDecodePadded, nativeDequantize, nativeQuantize } from '@approx-darts/cpu-native';
+
+// The float ends of ../approx-conv-host.ts on the native addon when it is built (undefined otherwise, and the host
+// kernel runs its TypeScript loops): the per-channel factors are computed here with libs/quantization's own
+// functions, the per-element work in C++ (kernels/cpu-native/src/native/approx_host.cc) in the same binary32 steps.
+
+/** dequantizeAccumulations (libs/approx-conv) on the addon, or undefined without it. */
+export const nativeDequantizeAccumulations = (
+  g: ConvGeometry,
+  acc: Int32Array,
+  xSums: Int32Array,
+  wSums: Int32Array,
+  x: AffineParams,
+  w: readonly AffineParams[],
+): Float32Array | undefined => {
+  const loaded = loadCpuNative();
+  if (!loaded.ok) return undefined;
+  const k = windowSize(g);
+  const terms = Array.from({ length: g.outChannels }, (_, co) => dequantizeTerms(x, w[co] ?? (w[0] as AffineParams), wSums[co] as number, k));
+  return nativeDequantize(loaded.addon, g, acc, xSums, {
+    accScale: Float32Array.from(terms, (t) => t.accScale),
+    sumXScale: Float32Array.from(terms, (t) => t.sumXScale),
+    constant: Float32Array.from(terms, (t) => t.constant),
+  });
+};
+
+/** The fake-quantized input padded with the fake-quantized 0.0 (approx-conv-host.ts's paddedFakeQuantized), or undefined. */
+export const nativePaddedFakeQuantized = (g: ConvGeometry, xCodes: Uint8Array, xParams: AffineParams): { readonly shape: number[]; readonly values: Float32Array } | undefined => {
+  const loaded = loadCpuNative();
+  if (!loaded.ok) return undefined;
+  const after = paddingAfter(g);
+  const padded = { height: g.inHeight + g.padTop + after.bottom, width: g.inWidth + g.padLeft + after.right };
+  const table = Float32Array.from({ length: 256 }, (_, q) => dequantizeValue(xParams, q));
+  const values = nativeDecodePadded(loaded.addon, g, xCodes, table, dequantizeValue(xParams, codeOf(xParams)), padded);
+  return { shape: [g.batch, padded.height, padded.width, g.inChannels], values };
+};
+
+/** libs/quantization's quantizeInto on the addon (the same threshold table decides every code), or undefined. */
+export const nativeQuantizeInto = (p: AffineParams, values: Float32Array): Uint8Array | undefined => {
+  const loaded = loadCpuNative();
+  return loaded.ok ? nativeQuantize(loaded.addon, values, thresholdTable(p), p.min, 1 / p.scale) : undefined;
+};
