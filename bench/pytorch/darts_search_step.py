@@ -1,6 +1,6 @@
 """The DARTS search network and its first-order bi-level step in PyTorch, written for this repository's peer
 benchmark (bench/pytorch-peer.ts): the same operations, shapes and optimizers as libs/network-plan's search network
-and libs/backend's architectureStep + weightStep, so the images/s of the two are comparable.
+and libs/run's architectureStep + weightStep, so the images/s of the two are comparable.
 
 Usage: python3 darts_search_step.py --channels 4 --cells 3 --batch 16 --steps 3 --threads 2
 Prints one JSON line: {"torch": version, "threads": n, "secondsPerStep": s, "imagesPerSecond": ips}.
@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # Candidate operations of the default space (docs/DARTS.md); 'none' contributes nothing and is skipped in the sum,
-# as libs/backend/src/network/mixed-op.ts does.
+# as libs/networks/src/search-network/mixed-op.ts does.
 OPS = ["none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"]
 
 
@@ -166,7 +166,7 @@ def main():
 
     def step():
         # first order: the architecture step on one batch, then the weight step on another (the same tensors here,
-        # as in bench/lean-step.ts). Like libs/backend's architectureStep, the architecture step differentiates with
+        # as in bench/lean-step.ts). Like libs/run's architectureStep, the architecture step differentiates with
         # respect to the alphas only (no weight gradients).
         a_opt.zero_grad()
         alphas = [net.alphas_normal, net.alphas_reduce]

@@ -1,7 +1,7 @@
 import type { ConvGeometry } from '@approx-darts/approx-conv';
 import type { CpuNativeAddon } from './native';
 
-/** Table accumulations and window code sums of one approximate convolution (libs/backend's fast-accumulate.ts shape). */
+/** Table accumulations and window code sums of one approximate convolution (libs/kernels/src/fast-accumulate.ts's shape). */
 export interface NativeAccumulated {
   readonly accumulations: Int32Array;
   readonly windowSums: Int32Array;

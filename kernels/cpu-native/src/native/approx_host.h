@@ -1,4 +1,4 @@
-// The float32 ends of the approximate convolution on host memory (libs/backend/src/kernels/approx-conv-host.ts),
+// The float32 ends of the approximate convolution on host memory (libs/kernels/src/approx-conv-host.ts),
 // around the LUT accumulation: the dequantization of libs/quantization/SPEC.md step 7 and the decoded, padded input
 // the straight-through gradient reads. Both in binary32 with subnormals flushed, operation by operation as
 // libs/quantization's f32.ts does, so the results are bit for bit the TypeScript ones.

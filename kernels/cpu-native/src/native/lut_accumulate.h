@@ -1,6 +1,6 @@
 // The integer core of the approximate convolution (libs/approx-conv/src/accumulate.ts): per output the sum over its
 // window of table[qx * 256 + qw], plus the window code sums the dequantization needs. Bit-exact with
-// libs/backend/src/kernels/fast-accumulate.ts (integer sums, no rounding), split over OpenMP threads by output rows.
+// libs/kernels/src/fast-accumulate.ts (integer sums, no rounding), split over OpenMP threads by output rows.
 #pragma once
 
 #include <cstdint>

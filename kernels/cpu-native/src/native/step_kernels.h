@@ -1,5 +1,5 @@
 // The non-convolution kernels of a search step (pooling, the fused batch norm and weighted sum of
-// libs/backend/src/kernels/*-names.ts, ReLU and its gradient, same-shape Add) as vectorizable loops over the cpu
+// libs/kernels/src/*-names.ts, ReLU and its gradient, same-shape Add) as vectorizable loops over the cpu
 // backend's arrays. Each computes what the TypeScript kernel it replaces computes, in the same order and precision
 // (float32 elementwise, float64 per-channel sums), so results agree bit for bit where the TypeScript one is exact.
 #pragma once
