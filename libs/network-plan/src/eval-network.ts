@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import { cellSlots, reductionCellsOf, type CellSlot, type CellType, type Macro, type Operation } from '@approx-darts/search-space';
-import { runOperations, type Genotype, type GenotypeCell } from '@approx-darts/genotype';
+import { edgeOperation, runOperations, type Genotype, type GenotypeCell } from '@approx-darts/genotype';
 import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, asAuxiliary, bn, conv, globalAvgPool, linear, pool, type Block } from './layers';
 import { factorizedReduce, operationBlock, reluConvBn } from './darts-blocks';
@@ -57,7 +57,8 @@ const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, opOf
       if (!input) return E.left({ message: `${path} node ${n}: edge from state ${edge.input}, which does not exist yet` });
       const op = opOf(slot.reduction ? 'reduce' : 'normal', edge.op);
       if (E.isLeft(op)) return op;
-      const block = operationBlock(`${path}.node${n + CELL_INPUTS}.edge${k}`, op.right, input, slot.reduction && edge.input < CELL_INPUTS ? 2 : 1, EVAL_MODE);
+      // An edge that names its own multiplier (an energy-aware search) runs on it, whatever the run's is.
+      const block = operationBlock(`${path}.node${n + CELL_INPUTS}.edge${k}`, edgeOperation(op.right, edge), input, slot.reduction && edge.input < CELL_INPUTS ? 2 : 1, EVAL_MODE);
       layers.push(...block.layers);
       out = block.output;
     }
