@@ -29,7 +29,7 @@ export const searchCell = (ctx: BuildContext, name: string, s: SearchCellShape):
   const pre1 = reluConvBn(ctx, `${name}.pre1`, s.cPrev, s.channels, 1, 1);
   const edges = edgesOf(s.topology).map((e) => ({
     ...e,
-    op: mixedOp(ctx, `${name}.edges.${e.index}`, s.ops, s.channels, s.reduction && e.from < s.topology.inputs ? 2 : 1),
+    op: mixedOp(ctx.edgeBindingOf === undefined ? ctx : { ...ctx, bindingOf: ctx.edgeBindingOf(s.reduction, e.index) }, `${name}.edges.${e.index}`, s.ops, s.channels, s.reduction && e.from < s.topology.inputs ? 2 : 1),
   }));
   const concat = concatOf(s.topology);
   if (s.topology.inputs !== 2) throw new Error(`search cells take 2 inputs, the topology has ${s.topology.inputs}`);

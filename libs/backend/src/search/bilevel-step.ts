@@ -47,19 +47,29 @@ export const readBatchStats = async (pending: readonly (PendingStats | undefined
 
 const disposeStats = (s: PendingStats): void => tf.dispose([s.loss, s.correct]);
 
-const alphaVariables = (net: SearchNetwork): tf.Variable[] => [net.alphas.normal, net.alphas.reduce];
+/** The architecture parameters: the alphas, and the betas of an energy-aware search. */
+export const alphaVariables = (net: SearchNetwork): tf.Variable[] => [net.alphas.normal, net.alphas.reduce, ...(net.betas === undefined ? [] : [net.betas.normal, net.betas.reduce])];
+
+/** A term added to the architecture loss (an energy-aware search's lambda * E / E_ref), a function of the architecture parameters. */
+export type ArchitecturePenalty = () => tf.Scalar;
 
 /** Mean cross-entropy of the network on a batch (train-mode BN), and its correct count as a side output. */
-const lossOf = (net: SearchNetwork, batch: LabelledBatch, correct: { value?: tf.Scalar }): tf.Scalar => {
+const lossOf = (net: SearchNetwork, batch: LabelledBatch, correct: { value?: tf.Scalar }, penalty?: ArchitecturePenalty): tf.Scalar => {
   const logits = net.forward(batch.x, 'train');
   correct.value = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32')));
-  return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, logits.shape[1]), logits) as tf.Scalar;
+  const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, logits.shape[1]), logits) as tf.Scalar;
+  return penalty === undefined ? loss : tf.add(loss, penalty());
 };
 
 /** Gradients of the batch loss w.r.t. `variables` (keyed by variable name) plus the batch statistics, unread. */
-export const gradientsOf = (net: SearchNetwork, batch: LabelledBatch, variables: readonly tf.Variable[]): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
+export const gradientsOf = (
+  net: SearchNetwork,
+  batch: LabelledBatch,
+  variables: readonly tf.Variable[],
+  penalty?: ArchitecturePenalty,
+): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
   const correct: { value?: tf.Scalar } = {};
-  const { value, grads } = variableGradsReleasing(() => lossOf(net, batch, correct), variables);
+  const { value, grads } = variableGradsReleasing(() => lossOf(net, batch, correct, penalty), variables);
   return { grads, stats: { loss: value, correct: correct.value ?? tf.scalar(0), count: batch.x.shape[0] } };
 };
 
@@ -106,7 +116,12 @@ const assignAll = (variables: readonly tf.Variable[], values: readonly tf.Tensor
  * finite differences of dL_train/dalpha at w +- eps dL_val/dw' with eps = 0.01 / ||dL_val/dw'||.
  * eps stays a device scalar, so nothing is read in the middle of the step. The weights are back at w when this returns.
  */
-export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: LabelledBatch, u: UnrolledContext): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
+export const unrolledArchitectureGradients = (
+  net: SearchNetwork,
+  validBatch: LabelledBatch,
+  u: UnrolledContext,
+  penalty?: ArchitecturePenalty,
+): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
   const weights = net.weights;
   const alphas = alphaVariables(net);
   const saved = weights.map((v) => tf.clone(v));
@@ -124,7 +139,8 @@ export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: La
     tf.dispose(Object.values(train.grads));
     assignAll(weights, unrolled);
     tf.dispose(unrolled);
-    const valid = gradientsOf(net, validBatch, [...alphas, ...weights]);
+    // The penalty depends on the architecture only, so the Hessian term below (training loss) does not see it.
+    const valid = gradientsOf(net, validBatch, [...alphas, ...weights], penalty);
     const dw = tf.tidy(() => weights.map((v) => valid.grads[v.name] ?? tf.zerosLike(v)));
     const normSquared = globalNormSquared(dw);
     const eps = tf.tidy(() => tf.div(0.01, tf.maximum(tf.sqrt(normSquared), 1e-12)));
@@ -169,8 +185,9 @@ export const architectureStep = (
   config: OptimizerConfig,
   lr: number,
   unrolled: UnrolledContext | undefined,
+  penalty?: ArchitecturePenalty,
 ): PendingStats => {
-  const { grads, stats } = unrolled === undefined ? gradientsOf(net, validBatch, alphaVariables(net)) : unrolledArchitectureGradients(net, validBatch, unrolled);
+  const { grads, stats } = unrolled === undefined ? gradientsOf(net, validBatch, alphaVariables(net), penalty) : unrolledArchitectureGradients(net, validBatch, unrolled, penalty);
   applyGradients(optimizer, config, grads, lr);
   tf.dispose(Object.values(grads));
   return stats;

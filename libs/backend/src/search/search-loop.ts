@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { createRng, epochBatches, evalAugmentation, searchSplit, trainAugmentation, type Batch, type Records, type Rng } from '@approx-darts/cifar10';
-import { derive, genotypeToJson, softmax, type Alphas, type Genotype } from '@approx-darts/genotype';
+import { derive, genotypeToJson, softmax, withDerivedMultipliers, type Alphas, type Genotype, type MultiplierAlphas } from '@approx-darts/genotype';
+import { expectedSearchEnergy, type SearchEnergyTable } from '@approx-darts/energy';
 import { learningRate, type BiLevelPlan } from '@approx-darts/schedule';
 import type { Operation, SearchSpace } from '@approx-darts/search-space';
 import { appendJsonl, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic } from '@approx-darts/run-store';
@@ -11,11 +12,13 @@ import type { ApproxBinding } from '../ops';
 import { createOptimizer } from '../optim';
 import { alphaEvolutionSvg } from './alpha-plot';
 import type { StepProfiler } from '../profile';
-import { architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
+import { multiplierChoiceSvg } from './multiplier-plot';
+import { energyPenalty } from './energy-penalty';
+import { alphaVariables, architectureStep, readBatchStats, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
 import { readScalars } from '../readback';
 import { SearchDivergedError, SearchSetupError } from './errors';
 import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
-import { EpochRecord, type Measured } from './search-records';
+import { EpochRecord, type Measured, type MultiplierRecord } from './search-records';
 
 /** The files of a search run directory. */
 export const SEARCH_FILES = {
@@ -23,7 +26,19 @@ export const SEARCH_FILES = {
   genotype: 'genotype.json',
   checkpoint: 'checkpoint',
   alphaPlot: 'alphas.svg',
+  multiplierPlot: 'multipliers.svg',
 } as const;
+
+/**
+ * An energy-aware search (docs/ENERGY-SEARCH.md): every approximable op mixes these multipliers (null binding =
+ * fp32) by softmax(beta), and the architecture loss is L_val + energyWeight * E / E_ref over `energy`'s table.
+ */
+export interface MultiplierSearch {
+  readonly names: readonly string[];
+  readonly bindings: readonly (ApproxBinding | null)[];
+  readonly energy: SearchEnergyTable;
+  readonly energyWeight: number;
+}
 
 /** Progress of the current epoch, once per step. */
 export interface StepEvent {
@@ -44,6 +59,8 @@ export interface SearchOptions {
   readonly records: Records;
   readonly indices?: Int32Array;
   readonly bindingOf?: (op: Operation) => ApproxBinding | null;
+  /** Search the multiplier of every approximable op too (bindingOf is then not used). */
+  readonly multipliers?: MultiplierSearch;
   readonly outDir: string;
   /** Continue from the checkpoint in outDir (a missing one starts fresh). */
   readonly resume: boolean;
@@ -60,6 +77,8 @@ export interface SearchResult {
   readonly genotype: Genotype;
   /** softmax(alpha) after the last completed epoch. */
   readonly alphas: Alphas;
+  /** softmax(beta) after the last completed epoch (an energy-aware search). */
+  readonly multiplierAlphas?: MultiplierAlphas;
   readonly history: readonly EpochRecord[];
   /** Epochs completed in this call (0 when the run was already finished). */
   readonly epochsRun: number;
@@ -69,6 +88,28 @@ export interface SearchResult {
 const readAlphas = async (net: SearchNetwork): Promise<Alphas> => {
   const [normal, reduce] = await Promise.all([net.alphas.normal.array(), net.alphas.reduce.array()]);
   return { normal: normal as number[][], reduce: reduce as number[][] };
+};
+
+/** The raw betas (multiplier parameters) with their names, read back once per epoch. */
+const readBetas = async (net: SearchNetwork, names: readonly string[]): Promise<MultiplierAlphas | undefined> => {
+  if (net.betas === undefined) return undefined;
+  const [normal, reduce] = await Promise.all([net.betas.normal.array(), net.betas.reduce.array()]);
+  return { multipliers: names, normal: normal as number[][][], reduce: reduce as number[][][] };
+};
+
+const softmaxBetas = (b: MultiplierAlphas): MultiplierAlphas => ({
+  multipliers: b.multipliers,
+  normal: b.normal.map((e) => e.map((r) => [...softmax(r)])),
+  reduce: b.reduce.map((e) => e.map((r) => [...softmax(r)])),
+});
+
+/** Derivation: DARTS's rule for the ops, then each kept approximable op its strongest multiplier. */
+const deriveAll = (space: SearchSpace, raw: Alphas, betas: MultiplierAlphas | undefined): Genotype =>
+  betas === undefined ? derive(space)(raw) : withDerivedMultipliers(space, betas)(derive(space)(raw));
+
+const multiplierRecord = (table: SearchEnergyTable, alphas: Alphas, betas: MultiplierAlphas): MultiplierRecord => {
+  const expectedEnergyPj = expectedSearchEnergy(table, { ops: alphas, multipliers: betas });
+  return { alphas: betas, expectedEnergyPj, referenceEnergyPj: table.referencePj, energyRatio: expectedEnergyPj / table.referencePj };
 };
 
 const softmaxRows = (alphas: Alphas): Alphas => ({ normal: alphas.normal.map((r) => [...softmax(r)]), reduce: alphas.reduce.map((r) => [...softmax(r)]) });
@@ -140,11 +181,13 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
   if (weightIndices.length === 0 || archIndices.length === 0)
     throw new SearchSetupError(`too few images (${all.length}) to split into weight and architecture parts by weightFraction ${plan.weightFraction}`);
 
-  const net = buildSearchNetwork(space, { seed: o.seed, ...(o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
+  const mult = o.multipliers;
+  const net = buildSearchNetwork(space, { seed: o.seed, ...(mult !== undefined ? { multipliers: mult.bindings } : o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
   const optimizers = {
     weights: createOptimizer(plan.weights, net.weights),
-    architecture: createOptimizer(plan.architecture, [net.alphas.normal, net.alphas.reduce]),
+    architecture: createOptimizer(plan.architecture, alphaVariables(net)),
   };
+  const penalty = mult === undefined || mult.energyWeight === 0 ? undefined : energyPenalty(net, mult.energy, mult.energyWeight);
   let rngs: { weights: Rng; architecture: Rng } = { weights: createRng(o.seed * 2 + 1), architecture: createRng(o.seed * 2 + 2) };
   let start = 0;
   let history: EpochRecord[] = [];
@@ -203,7 +246,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
                           momentumOf: (v) => optimizers.weights.momentum(v),
                         }
                       : undefined;
-                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled);
+                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, plan.architecture, lrA, unrolled, penalty?.fn);
                 }
               }
               // The step's one read, once both halves are queued.
@@ -240,7 +283,8 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
       const valid = await evaluateSearchNetwork(net, o.records, archIndices, plan.batchSize);
       const raw = await readAlphas(net);
       const alphas = softmaxRows(raw);
-      const genotype = derive(space)(raw);
+      const rawBetas = await readBetas(net, mult?.names ?? []);
+      const genotype = deriveAll(space, raw, rawBetas);
       const record: EpochRecord = {
         epoch,
         warmup,
@@ -251,18 +295,29 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
         imagesPerSecond: images / Math.max(seconds, 1e-9),
         alphas,
         genotype: genotypeToJson(genotype),
+        ...(mult !== undefined && rawBetas !== undefined ? { multipliers: multiplierRecord(mult.energy, alphas, softmaxBetas(rawBetas)) } : {}),
       };
       history = [...history, record];
       // Metrics first, checkpoint last: a kill in between re-runs the epoch and drops its record on resume.
       await appendJsonl(metricsPath, record);
       await writeJsonAtomic(join(o.outDir, SEARCH_FILES.genotype), record.genotype);
       await writeFileAtomic(join(o.outDir, SEARCH_FILES.alphaPlot), alphaEvolutionSvg(space, history.map((r) => r.alphas)));
+      if (record.multipliers !== undefined)
+        await writeFileAtomic(join(o.outDir, SEARCH_FILES.multiplierPlot), multiplierChoiceSvg(space, history.flatMap((r) => (r.multipliers === undefined ? [] : [r.multipliers]))));
       await saveSearchCheckpoint(checkpointDir, { store: net.store, optimizers }, { kind: 'approx-darts-search', epoch: epoch + 1, rng: { weights: rngs.weights.state(), architecture: rngs.architecture.state() } });
       o.onEpoch?.(record);
     }
     const raw = await readAlphas(net);
-    return { genotype: derive(space)(raw), alphas: softmaxRows(raw), history, epochsRun: Math.max(0, end - start) };
+    const rawBetas = await readBetas(net, mult?.names ?? []);
+    return {
+      genotype: deriveAll(space, raw, rawBetas),
+      alphas: softmaxRows(raw),
+      ...(rawBetas !== undefined ? { multiplierAlphas: softmaxBetas(rawBetas) } : {}),
+      history,
+      epochsRun: Math.max(0, end - start),
+    };
   } finally {
+    penalty?.dispose();
     optimizers.weights.dispose();
     optimizers.architecture.dispose();
     disposeParams(net.store);
