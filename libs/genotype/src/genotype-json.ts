@@ -5,7 +5,8 @@ import { CellOpSets, formatDecodeErrors } from '@approx-darts/search-space';
 import { Genotype, edgesPerNodeOf, flattenCell, groupEdges, type GenotypeCell } from './genotype';
 
 /** One edge in the flat DARTS form: `[op, input]`, or `[op, input, multiplier]` when the edge has its own table. */
-export const FlatEdge = t.union([t.tuple([t.string, t.number]), t.tuple([t.string, t.number, t.string])]);
+// The triple first: io-ts tuples drop extra elements, so the pair would swallow a triple.
+export const FlatEdge = t.union([t.tuple([t.string, t.number, t.string]), t.tuple([t.string, t.number])]);
 
 /**
  * The canonical JSON form of a genotype, flat as DARTS publishes it; edges are grouped `edges_per_node` per node
