@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SearchEnergyTable } from '@approx-darts/energy';
+// The core gradients (Mul, Sum, GatherV2, Softmax) the energy term's backward pass needs.
+import '../network/gradients';
 import type { CellType } from '@approx-darts/search-space';
 
 /** Softmaxed architecture weights of both cell types: ops `[edges, ops]`, multipliers `[edges, approximable ops, multipliers]`. */
