@@ -5,8 +5,21 @@ import { CellOpSets, formatDecodeErrors } from '@approx-darts/search-space';
 import { Genotype, edgesPerNodeOf, flattenCell, groupEdges, type GenotypeCell } from './genotype';
 
 /** One edge in the flat DARTS form: `[op, input]`, or `[op, input, multiplier]` when the edge has its own table. */
-// The triple first: io-ts tuples drop extra elements, so the pair would swallow a triple.
-export const FlatEdge = t.union([t.tuple([t.string, t.number, t.string]), t.tuple([t.string, t.number])]);
+const EdgePair = t.tuple([t.string, t.number]);
+const EdgeTriple = t.tuple([t.string, t.number, t.string]);
+type FlatEdgeValue = t.TypeOf<typeof EdgePair> | t.TypeOf<typeof EdgeTriple>;
+// io-ts tuples drop extra elements, so the length picks the form: a bad third element is an error, not dropped.
+export const FlatEdge = new t.Type<FlatEdgeValue, FlatEdgeValue, unknown>(
+  'FlatEdge',
+  (u): u is FlatEdgeValue => EdgePair.is(u) || EdgeTriple.is(u),
+  (u, c) =>
+    Array.isArray(u) && u.length === 3
+      ? EdgeTriple.validate(u, c)
+      : Array.isArray(u) && u.length === 2
+        ? EdgePair.validate(u, c)
+        : t.failure(u, c, 'must be [op, input] or [op, input, multiplier]'),
+  (a) => a,
+);
 
 /**
  * The canonical JSON form of a genotype, flat as DARTS publishes it; edges are grouped `edges_per_node` per node

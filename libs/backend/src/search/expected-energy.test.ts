@@ -60,7 +60,7 @@ describe('expected energy in tfjs', () => {
 
   it('gradients with respect to the alphas and the betas match central finite differences', async () => {
     const p = params();
-    const vars = [p.alphaN, p.alphaR, p.betaN, p.betaR];
+    const vars: tf.Variable[] = [p.alphaN, p.alphaR, p.betaN, p.betaR];
     const { grads } = tf.variableGrads(() => ratio(p), vars);
     const h = 1e-2;
     let checked = 0;
