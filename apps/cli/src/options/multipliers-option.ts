@@ -1,8 +1,8 @@
 import { searchEnergyTable, type SearchEnergyTable } from '@approx-darts/energy';
-import { FP32_CHOICE } from '@approx-darts/genotype';
+import { edgeMultipliers, FP32_CHOICE, type Genotype } from '@approx-darts/genotype';
 import { isFp32 } from '@approx-darts/multipliers';
 import type { SearchSpace } from '@approx-darts/search-space';
-import type { MultiplierSearch } from '@approx-darts/backend';
+import type { ApproxBinding, MultiplierSearch } from '@approx-darts/backend';
 import { CliError } from '../cli-error';
 import { loadBinding, multiplierPower } from './multiplier-option';
 
@@ -40,3 +40,19 @@ export const loadMultiplierSearch = async (names: readonly string[], space: Sear
   const energy = searchEnergyTable(space, loaded.map(({ name, powerMw }) => ({ name, powerMw })));
   return { names: loaded.map((l) => l.name), bindings: loaded.map((l) => l.binding), energy, energyWeight };
 };
+
+/**
+ * The tables of the multipliers a genotype's edges name (fp32: null), for training and evaluating it: each edge
+ * runs on its own table. Empty for a genotype without per-edge multipliers.
+ */
+export const loadEdgeBindings = async (genotype: Genotype, lutDir: string | undefined, quantization: ApproxBinding['quantization']): Promise<ReadonlyMap<string, ApproxBinding | null>> =>
+  new Map(
+    await Promise.all(
+      edgeMultipliers(genotype).map(async (m) => {
+        const binding = await loadBinding(m, lutDir, quantization).catch((e: unknown) => {
+          throw e instanceof CliError ? new CliError(`genotype edge multiplier ${m}: ${e.message.replace(/^--multiplier [^:]*: /, '')}`) : e;
+        });
+        return [m, binding] as const;
+      }),
+    ),
+  );

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Operation } from '@approx-darts/search-space';
-import type { GenotypeCell } from '@approx-darts/genotype';
+import { edgeOperation, type GenotypeCell } from '@approx-darts/genotype';
 import type { Block, BuildContext, Mode } from '../network/block';
 import { factorizedReduce, reluConvBn } from '../network/operations';
 import { buildOperation } from '../network/operations';
@@ -40,7 +40,7 @@ export const evalCell = (ctx: BuildContext, name: string, s: EvalCellShape): Eva
   const pre1 = reluConvBn(ctx, `${name}.pre1`, s.cPrev, s.channels, 1, 1);
   const nodes = s.cell.nodes.map((edges, node) =>
     edges.map((edge, j) => {
-      const op = s.operationOf(edge.op);
+      const op = edgeOperation(s.operationOf(edge.op), edge);
       const stride = s.reduction && edge.input < 2 ? 2 : 1;
       if (edge.input < 0 || edge.input >= node + 2) throw new Error(`${name}: node ${node + 2} reads state ${edge.input}, which does not exist yet`);
       return { input: edge.input, identity: isIdentity(op, stride), block: buildOperation(ctx, `${name}.nodes.${node}.${j}_${op.name}`, op, s.channels, stride) };
