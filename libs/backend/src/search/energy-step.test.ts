@@ -5,7 +5,8 @@ import { DARTS_SPACE, type SearchSpace } from '@approx-darts/search-space';
 import { exactTable, tableFromFunction } from '@approx-darts/multipliers';
 import { searchEnergyTable } from '@approx-darts/energy';
 import { TINY_SEARCH_PLAN } from '@approx-darts/schedule';
-import { buildSearchNetwork, disposeParams, type ApproxBinding } from '../network';
+import { buildSearchNetwork, disposeParams } from '../network';
+import type { ApproxBinding } from '../ops';
 import { createOptimizer } from '../optim';
 import { alphaVariables, architectureStep, gradientsOf, readBatchStats, weightStep } from './bilevel-step';
 import { energyPenalty } from './energy-penalty';
@@ -39,7 +40,7 @@ describe('an energy-aware architecture step', () => {
     const penalty = energyPenalty(net, table, 1e4);
     const { grads } = gradientsOf(net, { x, y }, alphaVariables(net), penalty.fn);
     const gb = (await grads[betas?.reduce.name ?? '']?.array()) as number[][][];
-    const [exact, coarse, fp32] = [0, 1, 2].map((m) => gb.flat().reduce((s, r) => s + (r[m] ?? 0), 0));
+    const [exact = 0, coarse = 0, fp32 = 0] = [0, 1, 2].map((m) => gb.flat().reduce((s, r) => s + (r[m] ?? 0), 0));
     expect(fp32).toBeGreaterThan(0); // gradient descent lowers it
     expect(coarse).toBeLessThan(0);
     expect(exact).toBeGreaterThan(coarse);
