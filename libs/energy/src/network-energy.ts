@@ -53,7 +53,7 @@ export const networkEnergy = (plan: NetworkPlan, powerMw: number | null, model: 
  * `networkEnergy` with each approximate layer on its own multiplier: `powerOf(layer.multiplier)` gives its power
  * (null: that layer runs in float32). A genotype whose edges carry multipliers (an energy-aware search) plans each
  * layer on its edge's table, so its energy is the sum of its layers' on their own tables.
- * @example networkEnergyByLayer(plan, (m) => (m === 'mul8u_NGR' ? 0.276 : 0.391)).energyPj
+ * @example networkEnergyByLayer({ input: [3, 32, 32], classes: 10, layers: [] }, (m) => (m === 'mul8u_NGR' ? 0.276 : 0.391)).energyPj === 0
  */
 export const networkEnergyByLayer = (plan: NetworkPlan, powerOf: (multiplier: string | null) => number | null, model: EnergyModel = DEFAULT_ENERGY_MODEL): NetworkEnergy => {
   const layers = plan.layers.filter((l) => !l.auxiliary);

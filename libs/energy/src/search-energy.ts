@@ -65,7 +65,7 @@ const expected = (table: SearchEnergyTable, w: SearchWeights): number =>
  * The expected arithmetic energy (pJ) of one inference of the search network under op and multiplier weights:
  * each edge runs op o with probability p_o and, if o multiplies, multiplier m with probability q_om. Linear in
  * each weight, so the tfjs side (libs/backend/src/search/expected-energy.ts) is the same weighted sums.
- * @example expectedSearchEnergy(table, uniformWeights) >= table.basePj
+ * @example expectedSearchEnergy(searchEnergyTable(DARTS_SPACE, [{ name: 'm', powerMw: 0.2 }]), uniformSearchWeights(searchEnergyTable(DARTS_SPACE, [{ name: 'm', powerMw: 0.2 }]))) > 0
  */
 export const expectedSearchEnergy = (table: SearchEnergyTable, w: SearchWeights): number => expected(table, w);
 
@@ -110,7 +110,7 @@ const candidateEnergies = (space: SearchSpace, multipliers: readonly MultiplierP
 
 /**
  * Uniform weights over the ops and the multipliers of a table (the search's starting point, up to the alphas' noise).
- * @example expectedSearchEnergy(table, uniformSearchWeights(table))
+ * @example uniformSearchWeights(searchEnergyTable(DARTS_SPACE, [{ name: 'a', powerMw: 0.2 }, { name: 'b', powerMw: 0.3 }])).multipliers.normal[0]?.[0]?.[1] === 0.5
  */
 export const uniformSearchWeights = (table: Omit<SearchEnergyTable, 'referencePj'>): SearchWeights => {
   const ops = (cell: CellType) => table[cell].exact.map((row) => row.map(() => 1 / row.length));

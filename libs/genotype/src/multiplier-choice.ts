@@ -47,7 +47,7 @@ const cellMultipliers = (ops: OpSet, space: SearchSpace, cell: GenotypeCell, bet
 /**
  * Gives each kept approximable edge of a derived genotype its strongest multiplier (first on ties), the second
  * half of an energy-aware derivation: the ops are kept by the DARTS rule first (`derive`), as the issue asks.
- * @example withDerivedMultipliers(DARTS_SPACE, betas)(derive(DARTS_SPACE)(alphas)).normal.nodes[0][0].multiplier
+ * @example withDerivedMultipliers(DARTS_SPACE, { multipliers: ['mul8u_NGR'], normal: Array.from({ length: 14 }, () => [[0], [0], [0], [0]]), reduce: [] })(DARTS_V2).normal.nodes[0]?.[0]?.multiplier === 'mul8u_NGR'
  */
 export const withDerivedMultipliers =
   (space: SearchSpace, betas: MultiplierAlphas) =>
