@@ -3,7 +3,8 @@ import { pipe } from 'fp-ts/function';
 import type { Genotype } from '@approx-darts/genotype';
 import type { Macro } from '@approx-darts/search-space';
 import { evalNetworkPlan } from '@approx-darts/network-plan';
-import { networkEnergy } from '@approx-darts/energy';
+import { networkEnergyByLayer } from '@approx-darts/energy';
+import { edgeMultipliers, FP32_CHOICE } from '@approx-darts/genotype';
 import { EXACT_MULTIPLIER } from '@approx-darts/multipliers';
 import { CliError } from './cli-error';
 import { multiplierPower } from './options/multiplier-option';
@@ -36,7 +37,15 @@ export const inferenceEnergy = async (genotype: Genotype, macro: Macro, multipli
       throw new CliError(`energy of the trained network: ${e.message}`);
     }),
   );
-  const energy = networkEnergy(plan, powerMw);
+  // Edges that name their own multiplier (an energy-aware search) are charged at its power.
+  const edgePowers = new Map(
+    await Promise.all(
+      edgeMultipliers(genotype)
+        .filter((m) => m !== FP32_CHOICE)
+        .map(async (m) => [m, (await multiplierPower(m, lutDir)).powerMw] as const),
+    ),
+  );
+  const energy = networkEnergyByLayer(plan, (m) => (m !== null && edgePowers.has(m) ? (edgePowers.get(m) ?? null) : powerMw));
   return {
     multiplier: name,
     powerMw,

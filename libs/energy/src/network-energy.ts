@@ -28,8 +28,8 @@ export interface NetworkEnergy {
   readonly savingVsExact8Pct: number;
 }
 
-/** Energy of a layer run with its multiplications on a multiplier of `powerMw`, or in float32 when null. */
-const layerEnergy = (layer: Layer, powerMw: number | null, model: EnergyModel): number => {
+/** Energy (pJ) of a layer run with its multiplications on a multiplier of `powerMw`, or in float32 when null (or when the layer is exact). */
+export const layerEnergy = (layer: Layer, powerMw: number | null, model: EnergyModel): number => {
   const { mults, adds } = layerOperations(layer);
   const { costs } = model;
   return layer.approximate && powerMw !== null
@@ -46,10 +46,20 @@ const saving = (energy: number, baseline: number): number => (baseline === 0 ? 0
  * The auxiliary head is left out (it is dropped at inference).
  * @example networkEnergy({ input: [3, 32, 32], classes: 10, layers: [] }, 0.276).energyPj === 0
  */
-export const networkEnergy = (plan: NetworkPlan, powerMw: number | null, model: EnergyModel = DEFAULT_ENERGY_MODEL): NetworkEnergy => {
+export const networkEnergy = (plan: NetworkPlan, powerMw: number | null, model: EnergyModel = DEFAULT_ENERGY_MODEL): NetworkEnergy =>
+  networkEnergyByLayer(plan, () => powerMw, model);
+
+/**
+ * `networkEnergy` with each approximate layer on its own multiplier: `powerOf(layer.multiplier)` gives its power
+ * (null: that layer runs in float32). A genotype whose edges carry multipliers (an energy-aware search) plans each
+ * layer on its edge's table, so its energy is the sum of its layers' on their own tables.
+ * @example networkEnergyByLayer({ input: [3, 32, 32], classes: 10, layers: [] }, (m) => (m === 'mul8u_NGR' ? 0.276 : 0.391)).energyPj === 0
+ */
+export const networkEnergyByLayer = (plan: NetworkPlan, powerOf: (multiplier: string | null) => number | null, model: EnergyModel = DEFAULT_ENERGY_MODEL): NetworkEnergy => {
   const layers = plan.layers.filter((l) => !l.auxiliary);
   const per = layers.map((l): LayerEnergy => {
     const { mults, adds } = layerOperations(l);
+    const powerMw = l.approximate ? powerOf(l.multiplier) : null;
     return { path: l.path, kind: l.kind, approximate: l.approximate && powerMw !== null, mults, adds, energyPj: layerEnergy(l, powerMw, model) };
   });
   const total = (f: (l: LayerEnergy) => number): number => per.reduce((s, l) => s + f(l), 0);

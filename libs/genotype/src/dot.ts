@@ -17,7 +17,7 @@ const cellToDot = (name: string, cell: GenotypeCell, inputs: number): string => 
         : `    ${id(s)} [label=${quote(stateLabel(s, inputs))}, shape=box, style=filled, fillcolor=lightblue];`,
     ),
     `    ${id('out')} [label="c_{k}", shape=box, style=filled, fillcolor=palegoldenrod];`,
-    ...cell.nodes.flatMap((edges, node) => edges.map((e) => `    ${id(e.input)} -> ${id(inputs + node)} [label=${quote(e.op)}];`)),
+    ...cell.nodes.flatMap((edges, node) => edges.map((e) => `    ${id(e.input)} -> ${id(inputs + node)} [label=${quote(e.multiplier === undefined ? e.op : `${e.op}@${e.multiplier}`)}];`)),
     ...cell.concat.map((s) => `    ${id(s)} -> ${id('out')} [color=gray];`),
     '  }',
   ];

@@ -3,7 +3,7 @@ import type { Genotype, GenotypeCell } from './genotype';
 const cellText = (name: string, cell: GenotypeCell, inputs: number): string =>
   [
     `${name} cell (output = concat of states ${cell.concat.join(', ')})`,
-    ...cell.nodes.map((edges, node) => `  state ${inputs + node} = ${edges.map((e) => `${e.op}(${e.input})`).join(' + ')}`),
+    ...cell.nodes.map((edges, node) => `  state ${inputs + node} = ${edges.map((e) => `${e.op}${e.multiplier === undefined ? '' : `@${e.multiplier}`}(${e.input})`).join(' + ')}`),
   ].join('\n');
 
 /**

@@ -4,8 +4,22 @@ import * as t from 'io-ts';
 import { CellOpSets, formatDecodeErrors } from '@approx-darts/search-space';
 import { Genotype, edgesPerNodeOf, flattenCell, groupEdges, type GenotypeCell } from './genotype';
 
-/** One edge in the flat DARTS form: `[op, input]`. */
-export const FlatEdge = t.tuple([t.string, t.number]);
+/** One edge in the flat DARTS form: `[op, input]`, or `[op, input, multiplier]` when the edge has its own table. */
+const EdgePair = t.tuple([t.string, t.number]);
+const EdgeTriple = t.tuple([t.string, t.number, t.string]);
+type FlatEdgeValue = t.TypeOf<typeof EdgePair> | t.TypeOf<typeof EdgeTriple>;
+// io-ts tuples drop extra elements, so the length picks the form: a bad third element is an error, not dropped.
+export const FlatEdge = new t.Type<FlatEdgeValue, FlatEdgeValue, unknown>(
+  'FlatEdge',
+  (u): u is FlatEdgeValue => EdgePair.is(u) || EdgeTriple.is(u),
+  (u, c) =>
+    Array.isArray(u) && u.length === 3
+      ? EdgeTriple.validate(u, c)
+      : Array.isArray(u) && u.length === 2
+        ? EdgePair.validate(u, c)
+        : t.failure(u, c, 'must be [op, input] or [op, input, multiplier]'),
+  (a) => a,
+);
 
 /**
  * The canonical JSON form of a genotype, flat as DARTS publishes it; edges are grouped `edges_per_node` per node
@@ -26,13 +40,14 @@ const DEFAULT_EDGES_PER_NODE = 2;
 
 const cellFromFlat = (edges: GenotypeJson['normal'], concat: readonly number[], k: number): GenotypeCell => ({
   nodes: groupEdges(
-    edges.map(([op, input]) => ({ op, input })),
+    edges.map(([op, input, multiplier]) => (multiplier === undefined ? { op, input } : { op, input, multiplier })),
     k,
   ),
   concat,
 });
 
-const cellToFlat = (cell: GenotypeCell): GenotypeJson['normal'] => flattenCell(cell).map(({ op, input }): [string, number] => [op, input]);
+const cellToFlat = (cell: GenotypeCell): GenotypeJson['normal'] =>
+  flattenCell(cell).map((e): [string, number] | [string, number, string] => (e.multiplier === undefined ? [e.op, e.input] : [e.op, e.input, e.multiplier]));
 
 /**
  * Codec between the flat JSON form and the nested `Genotype`: decoding groups edges per node and checks the

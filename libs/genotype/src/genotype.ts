@@ -1,8 +1,12 @@
 import * as t from 'io-ts';
 import { CellOpSets } from '@approx-darts/search-space';
 
-/** One kept edge of a derived cell: the operation (by name) applied to state `input`. */
-export const GenotypeEdge = t.readonly(t.type({ op: t.string, input: t.number }));
+/**
+ * One kept edge of a derived cell: the operation (by name) applied to state `input`. `multiplier`, when present, is
+ * the table this edge's approximable op runs on (an energy-aware search derives one per edge; `fp32` = exact);
+ * absent, the op runs on the run's single multiplier.
+ */
+export const GenotypeEdge = t.readonly(t.intersection([t.type({ op: t.string, input: t.number }), t.partial({ multiplier: t.string })]));
 export type GenotypeEdge = t.TypeOf<typeof GenotypeEdge>;
 
 /** A derived cell, nested per intermediate node: `nodes[i]` lists the edges into node i (k of them). */

@@ -9,3 +9,4 @@ export * from './python-genotype';
 export * from './fixtures';
 export * from './dot';
 export * from './format';
+export * from './multiplier-choice';

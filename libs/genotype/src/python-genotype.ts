@@ -88,12 +88,14 @@ const intsOf = (field: string, v: Value | undefined): E.Either<string, readonly 
 
 const edgesOf = (field: string, v: Value | undefined): E.Either<string, readonly GenotypeEdge[]> => {
   if (v?.kind !== 'seq') return E.left(`${field} must be a list of (op, input) pairs`);
-  const edges = v.items.map((item) => {
-    const [op, input] = item.kind === 'seq' && item.items.length === 2 ? item.items : [];
-    return op?.kind === 'str' && input?.kind === 'int' ? { op: op.value, input: input.value } : undefined;
+  const edges = v.items.map((item): GenotypeEdge | undefined => {
+    const [op, input, multiplier] = item.kind === 'seq' && (item.items.length === 2 || item.items.length === 3) ? item.items : [];
+    if (op?.kind !== 'str' || input?.kind !== 'int') return undefined;
+    if (multiplier === undefined) return { op: op.value, input: input.value };
+    return multiplier.kind === 'str' ? { op: op.value, input: input.value, multiplier: multiplier.value } : undefined;
   });
   const bad = edges.findIndex((e) => e === undefined);
-  return bad >= 0 ? E.left(`${field}[${bad}] must be an ('op', input) pair`) : E.right(edges.filter((e): e is GenotypeEdge => e !== undefined));
+  return bad >= 0 ? E.left(`${field}[${bad}] must be an ('op', input) pair or an ('op', input, 'multiplier') triple`) : E.right(edges.filter((e): e is GenotypeEdge => e !== undefined));
 };
 
 const cellOf = (kwargs: ReadonlyMap<string, Value>, cell: 'normal' | 'reduce', k: number): E.Either<string, GenotypeCell> =>
@@ -131,7 +133,8 @@ export const parsePythonGenotype = (text: string, edgesPerNode: number = 2): E.E
   );
 };
 
-const edgesToPython = (cell: GenotypeCell): string => `[${flattenCell(cell).map((e) => `('${e.op}', ${e.input})`).join(', ')}]`;
+const edgesToPython = (cell: GenotypeCell): string =>
+  `[${flattenCell(cell).map((e) => `('${e.op}', ${e.input}${e.multiplier === undefined ? '' : `, '${e.multiplier}'`})`).join(', ')}]`;
 
 /**
  * Prints a genotype as DARTS's Python repr, with concat as lists, and `edges_per_node=k` after them when k is not

@@ -1,5 +1,5 @@
 import { concatOf, edgesOf, type CellSlot, type Operation, type Topology } from '@approx-darts/search-space';
-import type { GenotypeCell } from '@approx-darts/genotype';
+import type { GenotypeCell, GenotypeEdge } from '@approx-darts/genotype';
 
 /**
  * The parameter paths of every network, in one place: the plan's layers and the tfjs parameter store
@@ -44,6 +44,7 @@ export interface SearchEdgeWiring {
 /** A search cell as data: preprocessing, each intermediate node (state `to`) with its edges, and the concatenated states. */
 export interface SearchCellWiring {
   readonly path: string;
+  readonly reduction: boolean;
   readonly channels: number;
   readonly preprocess: readonly [PreprocessWiring, PreprocessWiring];
   readonly nodes: readonly { readonly to: number; readonly edges: readonly SearchEdgeWiring[] }[];
@@ -60,6 +61,7 @@ export const searchCellWiring = (topology: Topology, ops: readonly Operation[], 
   const edges = edgesOf(topology);
   return {
     path,
+    reduction: slot.reduction,
     channels: slot.c,
     preprocess: preprocessOf(path, slot),
     nodes: concatOf(topology).map((to) => ({
@@ -99,9 +101,10 @@ const CELL_INPUTS = 2;
 
 /**
  * The wiring of one genotype cell, or why it cannot be wired: an edge reading a state that does not exist yet, an
- * unknown op (`opOf` returns undefined), a node without edges, or a concat naming a missing state.
+ * unknown op (`opOf` returns undefined), a node without edges, or a concat naming a missing state. `opOf` gives the
+ * operation an edge runs (on its own multiplier when the edge names one).
  */
-export const evalCellWiring = (cell: GenotypeCell, slot: CellSlot, opOf: (name: string) => Operation | undefined): { readonly ok: true; readonly wiring: EvalCellWiring } | { readonly ok: false; readonly problem: string } => {
+export const evalCellWiring = (cell: GenotypeCell, slot: CellSlot, opOf: (edge: GenotypeEdge) => Operation | undefined): { readonly ok: true; readonly wiring: EvalCellWiring } | { readonly ok: false; readonly problem: string } => {
   const path = paramPaths.cell(slot.index);
   const nodes: KeptEdgeWiring[][] = [];
   for (const [n, edges] of cell.nodes.entries()) {
@@ -109,7 +112,7 @@ export const evalCellWiring = (cell: GenotypeCell, slot: CellSlot, opOf: (name: 
     const kept: KeptEdgeWiring[] = [];
     for (const [k, edge] of edges.entries()) {
       if (edge.input < 0 || edge.input >= n + CELL_INPUTS) return { ok: false, problem: `${path} node ${n}: edge from state ${edge.input}, which does not exist yet` };
-      const op = opOf(edge.op);
+      const op = opOf(edge);
       if (op === undefined) return { ok: false, problem: `unknown operation '${edge.op}'` };
       kept.push({ input: edge.input, stride: strideOf(slot, edge.input, CELL_INPUTS), op, path: paramPaths.keptEdge(path, n, k, op) });
     }

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import { cellSlots, reductionCellsOf, type CellSlot, type CellType, type Macro, type Operation } from '@approx-darts/search-space';
-import { runOperations, type Genotype, type GenotypeCell } from '@approx-darts/genotype';
+import { edgeOperation, runOperations, type Genotype, type GenotypeCell } from '@approx-darts/genotype';
 import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, asAuxiliary, bn, conv, globalAvgPool, linear, pool, type Block } from './layers';
 import { operationBlock, preprocessBlock } from './darts-blocks';
@@ -48,10 +48,11 @@ const runOperationsOf = (genotype: Genotype, multiplier: string | null): E.Eithe
 const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, opOf: OpOf): E.Either<PlanError, Block> => {
   const cellType = slot.reduction ? 'reduce' : 'normal';
   const unknown: PlanError[] = [];
-  const wired = evalCellWiring(cell, slot, (name) => {
-    const op = opOf(cellType, name);
+  // An edge that names its own multiplier (an energy-aware search) runs on it, whatever the run's is.
+  const wired = evalCellWiring(cell, slot, (edge) => {
+    const op = opOf(cellType, edge.op);
     if (E.isLeft(op)) unknown.push(op.left);
-    return E.isRight(op) ? op.right : undefined;
+    return E.isRight(op) ? edgeOperation(op.right, edge) : undefined;
   });
   if (!wired.ok) return E.left(unknown[0] ?? { message: wired.problem });
   const { path, preprocess, nodes } = wired.wiring;

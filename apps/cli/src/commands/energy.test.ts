@@ -63,4 +63,21 @@ describe('approx-darts energy', () => {
     expect((await runCommand(register, ['energy', '--multiplier', 'mul8u_NOPE'])).error).toMatch(/--multiplier mul8u_NOPE: no power figure/);
     expect((await runCommand(register, ['energy', '--genotype', join(dir, 'missing.json')])).error).toMatch(/missing\.json: not a built-in genotype/);
   });
+  it('charges a genotype whose edges carry multipliers per edge: all-NGR edges cost what --multiplier NGR costs, mixing DM1 in costs less', async () => {
+    const json = genotypeToJson(DARTS_V2);
+    const tag = (m: (i: number) => string) => (edges: typeof json.normal) => edges.map(([op, input], i) => (op.startsWith('sep_') || op.startsWith('dil_') ? [op, input, m(i)] : [op, input]));
+    const allNgr = join(dir, 'all-ngr.json');
+    await writeFile(allNgr, JSON.stringify({ ...json, normal: tag(() => 'mul8u_NGR')(json.normal), reduce: tag(() => 'mul8u_NGR')(json.reduce) }));
+    const mixed = join(dir, 'mixed.json');
+    await writeFile(mixed, JSON.stringify({ ...json, normal: tag((i) => (i % 2 === 0 ? 'mul8u_DM1' : 'mul8u_NGR'))(json.normal), reduce: tag(() => 'mul8u_NGR')(json.reduce) }));
+    const single = await energy(['--multiplier', 'NGR']);
+    const perEdge = await energy(['--genotype', allNgr]);
+    expect(perEdge['energy_uj']).toBeCloseTo(single['energy_uj'] as number, 9);
+    expect(perEdge['approx_macs']).toBe(single['approx_macs']);
+    const m = await energy(['--genotype', mixed, '--layers']);
+    expect(m['energy_uj'] as number).toBeLessThan(single['energy_uj'] as number);
+    const layers = m['layers'] as { multiplier: string | null; approximate: boolean; energy_pj: number }[];
+    expect(new Set(layers.filter((l) => l.approximate).map((l) => l.multiplier))).toEqual(new Set(['mul8u_DM1', 'mul8u_NGR']));
+    expect(layers.reduce((s, l) => s + l.energy_pj, 0) / 1e6).toBeCloseTo(m['energy_uj'] as number, 6);
+  });
 });

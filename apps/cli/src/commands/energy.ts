@@ -3,7 +3,8 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import { evalNetworkPlan, planTotals } from '@approx-darts/network-plan';
-import { networkEnergy, DEFAULT_ENERGY_MODEL } from '@approx-darts/energy';
+import { networkEnergyByLayer, DEFAULT_ENERGY_MODEL } from '@approx-darts/energy';
+import { edgeMultipliers, FP32_CHOICE } from '@approx-darts/genotype';
 import { EXACT_MULTIPLIER } from '@approx-darts/multipliers';
 import { CliError } from '../cli-error';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
@@ -36,17 +37,31 @@ export const register = (program: Command): void => {
         }),
       );
       const totals = planTotals(plan);
-      const energy = networkEnergy(plan, powerMw);
+      // Edges that name their own multiplier (an energy-aware search) are charged at its power, the rest at the run's.
+      const edgePowers = new Map(
+        await Promise.all(
+          edgeMultipliers(genotype)
+            .filter((m) => m !== FP32_CHOICE)
+            .map(async (m) => {
+              const p = await multiplierPower(m, opts.lutDir).catch((e: unknown) => {
+                throw e instanceof CliError ? new CliError(`--genotype ${opts.genotype}: ${e.message.replace(/^--multiplier /, 'edge multiplier ')}`) : e;
+              });
+              return [m, p.powerMw] as const;
+            }),
+        ),
+      );
+      const energy = networkEnergyByLayer(plan, (m) => (m !== null && edgePowers.has(m) ? (edgePowers.get(m) ?? null) : powerMw));
+      const mixed = edgeMultipliers(genotype).length > 0;
       const report = {
         genotype: opts.genotype,
         channels,
         cells,
-        multiplier: name,
+        multiplier: mixed ? `per edge (${[...edgeMultipliers(genotype)].join(', ')}; others ${name})` : name,
         power_mw: powerMw,
         params: totals.params,
         params_auxiliary: totals.paramsAuxiliary,
         macs: totals.macs,
-        approx_macs: powerMw === null ? 0 : totals.approxMacs,
+        approx_macs: energy.approxMults,
         mults: energy.mults,
         adds: energy.adds,
         energy_uj: energy.energyPj / 1e6,
@@ -59,22 +74,22 @@ export const register = (program: Command): void => {
           ? {
               layers: plan.layers.map((l) => {
                 const e = energy.layers.find((x) => x.path === l.path);
-                return { ...l, mults: e?.mults ?? 0, adds: e?.adds ?? 0, energy_pj: e?.energyPj ?? 0 };
+                return { ...l, approximate: e?.approximate ?? false, mults: e?.mults ?? 0, adds: e?.adds ?? 0, energy_pj: e?.energyPj ?? 0 };
               }),
             }
           : {}),
       };
       if (opts.json) return void process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       const lines = [
-        `genotype ${opts.genotype}, C=${channels}, ${cells} cells, multiplier ${name}${powerMw === null ? '' : ` (${powerMw} mW)`}`,
+        `genotype ${opts.genotype}, C=${channels}, ${cells} cells, multiplier ${report.multiplier}${powerMw === null ? '' : ` (${powerMw} mW)`}`,
         `params              ${report.params} (${(report.params / 1e6).toFixed(2)} M; auxiliary head ${report.params_auxiliary} more)`,
         `MACs                ${report.macs} (${(report.macs / 1e6).toFixed(1)} M), approximate ${report.approx_macs}`,
         `energy              ${report.energy_uj.toFixed(2)} uJ per image (fp32 ${report.fp32_energy_uj.toFixed(2)}, exact 8-bit ${report.exact8_energy_uj.toFixed(2)})`,
         `saving vs fp32      ${report.saving_vs_fp32_pct.toFixed(2)} %`,
         `saving vs exact 8b  ${report.saving_vs_exact8_pct.toFixed(2)} %`,
         ...(opts.layers
-          ? ['', `${'layer'.padEnd(48)}${'kind'.padEnd(10)}${'mults'.padStart(12)}${'energy pJ'.padStart(14)}  approx`,
-             ...energy.layers.map((l) => `${l.path.padEnd(48)}${l.kind.padEnd(10)}${String(l.mults).padStart(12)}${l.energyPj.toFixed(0).padStart(14)}  ${l.approximate ? 'yes' : ''}`)]
+          ? ['', `${'layer'.padEnd(48)}${'kind'.padEnd(10)}${'mults'.padStart(12)}${'energy pJ'.padStart(14)}  multiplier`,
+             ...energy.layers.map((l, i) => `${l.path.padEnd(48)}${l.kind.padEnd(10)}${String(l.mults).padStart(12)}${l.energyPj.toFixed(0).padStart(14)}  ${l.approximate ? (plan.layers.filter((x) => !x.auxiliary)[i]?.multiplier ?? '') : ''}`)]
           : []),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -11,6 +11,7 @@ import { createProgress } from '../progress';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
 import { activateEngine } from '../options/engine-option';
 import { loadBinding } from '../options/multiplier-option';
+import { loadEdgeBindings } from '../options/multipliers-option';
 import { inferenceEnergy } from '../inference-energy';
 
 const EvalFlags = t.intersection([
@@ -66,6 +67,7 @@ const runEval = async (opts: Record<string, unknown>): Promise<void> => {
   const multipliers = [...new Set((flags.multiplier.length > 0 ? flags.multiplier : [config.multiplier, 'fp32']).map((m) => (isFp32(m) ? 'fp32' : m)))];
   // Load every table first: a bad name fails before minutes of evaluation.
   const bindings = await Promise.all(multipliers.map(async (m) => ({ name: m, binding: await loadBinding(m, flags.lutDir, config.quantization) })));
+  const edgeBindings = await loadEdgeBindings(config.genotype, flags.lutDir, config.quantization);
   await activateEngine(flags.engine);
   const data = await loadDataOption(flags.data);
   const images = Math.min(flags.limit ?? data.test.count, data.test.count);
@@ -76,6 +78,7 @@ const runEval = async (opts: Record<string, unknown>): Promise<void> => {
       config,
       tensors: checkpoint.tensors,
       binding,
+      edgeBindings,
       test: data.test,
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       batchSize: flags.batchSize,

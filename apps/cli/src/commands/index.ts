@@ -9,8 +9,9 @@ import { register as space } from './space';
 import { register as data } from './data';
 import { register as doctor } from './doctor';
 import { register as sweep } from './sweep';
+import { register as pareto } from './pareto';
 
 /** Every subcommand, registered in one place, in the order --help lists them. */
 export const registerCommands = (program: Command): void => {
-  for (const register of [search, train, evaluate, energy, multipliers, genotype, space, data, sweep, doctor]) register(program);
+  for (const register of [search, train, evaluate, energy, multipliers, genotype, space, data, sweep, pareto, doctor]) register(program);
 };

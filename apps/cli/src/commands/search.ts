@@ -16,12 +16,14 @@ import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
 import { imagesLeft, runEstimateField } from '../run-estimate';
-import { decodeFlags, DirectoryPath, NonNegativeIntFromString, PositiveIntFromString, PositiveNumberFromString } from '../options/flags';
+import { decodeFlags, DirectoryPath, NonNegativeIntFromString, NonNegativeNumberFromString, PositiveIntFromString, PositiveNumberFromString } from '../options/flags';
 import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr, withPeakLr } from '../options/plan-flags';
 import { activateEngine } from '../options/engine-option';
 import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
 import { loadSpaceBindings, loadSpaceFile, type SpaceBindings } from '../options/space-option';
+import { loadMultiplierSearch, parseMultiplierList } from '../options/multipliers-option';
+import type { MultiplierSearch } from '@approx-darts/run';
 
 /** The flags of `search` after commander, checked. */
 const SearchFlags = t.intersection([
@@ -36,6 +38,8 @@ const SearchFlags = t.intersection([
     order: t.keyof({ first: null, second: null }),
     archLr: PositiveNumberFromString,
     multiplier: t.string,
+    multipliers: t.string,
+    energyWeight: NonNegativeNumberFromString,
     space: t.string,
     data: t.string,
     lutDir: t.string,
@@ -53,6 +57,9 @@ type SearchFlags = t.TypeOf<typeof SearchFlags>;
 /** Which flag sets which field of the search run config (for messages about a resume). */
 const SEARCH_FLAGS: FlagOfField = [
   ['multiplier', '--multiplier'],
+  ['energy.multipliers', '--multipliers'],
+  ['energy.weight', '--energy-weight'],
+  ['energy', '--multipliers / --energy-weight'],
   ['space', '--space / --multiplier'],
   ['space.macro.cells', '--cells'],
   ['space.macro.channels', '--channels'],
@@ -101,7 +108,16 @@ const settingsOf = (flags: SearchFlags): SearchPreset => {
  * on --multiplier (required). With --space FILE: the file's space and macro (--cells/--channels override it; the
  * preset's size does not), its ops on their own tables, or --multiplier's by `loadSpaceBindings`'s rule.
  */
-const spaceOf = async (flags: SearchFlags, settings: SearchPreset): Promise<{ readonly space: SearchSpace } & SpaceBindings> => {
+const spaceOf = async (flags: SearchFlags, settings: SearchPreset): Promise<{ readonly space: SearchSpace; readonly multipliers?: MultiplierSearch } & SpaceBindings> => {
+  if (flags.multipliers !== undefined) {
+    if (flags.multiplier !== undefined) throw new CliError('--multipliers: give either --multiplier (one table for every op) or --multipliers (a set to choose from), not both');
+    if (flags.space !== undefined) throw new CliError('--multipliers: not supported with --space yet (it searches the DARTS space)');
+    const names = parseMultiplierList(flags.multipliers);
+    const space = { ...DARTS_SPACE, macro: { ...DARTS_SPACE.macro, ...settings.macro } };
+    const multipliers = await loadMultiplierSearch(names, space, flags.energyWeight ?? 0, flags.lutDir);
+    return { space, multipliers, label: multipliers.names.join(','), bindingOf: () => null };
+  }
+  if (flags.energyWeight !== undefined) throw new CliError('--energy-weight: needs --multipliers (the set whose energy it weighs)');
   if (flags.space !== undefined) {
     const space = await loadSpaceFile(flags.space, '--space', { cells: flags.cells, channels: flags.channels });
     return { space, ...(await loadSpaceBindings(space, flags.multiplier, flags.lutDir, flags.space)) };
@@ -207,7 +223,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
   const flags = decodeFlags(SearchFlags, opts);
   const settings = settingsOf(flags);
   const requestedPlan = settings.plan;
-  const { space, label, bindingOf } = await spaceOf(flags, settings);
+  const { space, label, bindingOf, multipliers } = await spaceOf(flags, settings);
   const data = await loadDataOption(flags.data);
   const engine = await activateEngine(flags.engine);
   const { limit } = settings;
@@ -221,6 +237,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
     limit,
     engine: engine.name,
     data: dataIdentity(data),
+    ...(multipliers !== undefined ? { energy: { multipliers: multipliers.names, weight: multipliers.energyWeight } } : {}),
   };
   const runDir = resolve(flags.out);
   await inRunDirectory({ dir: runDir, kind: 'search', flag: flags.out }, async () => {
@@ -243,6 +260,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
         records: data.train,
         ...(limit !== null ? { indices: stratifiedLimit(data.train.labels, limit, flags.seed) } : {}),
         bindingOf,
+        ...(multipliers !== undefined ? { multipliers } : {}),
         outDir: runDir,
         // claimRunConfig decided: continue the checkpoint if there is one, else start fresh (dropping the metrics of
         // a first epoch that never committed).
@@ -263,7 +281,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
     process.stdout.write(
       `${formatGenotype(result.genotype, space.topology.inputs)}\n` +
         `genotype: ${join(runDir, SEARCH_FILES.genotype)}\n` +
-        `alphas: ${join(runDir, SEARCH_FILES.alphaPlot)}\ncells: ${plots.join(', ')}\nmetrics: ${join(runDir, SEARCH_FILES.metrics)}\n`,
+        `alphas: ${join(runDir, SEARCH_FILES.alphaPlot)}\n${multipliers !== undefined ? `multipliers: ${join(runDir, SEARCH_FILES.multiplierPlot)}\n` : ''}cells: ${plots.join(', ')}\nmetrics: ${join(runDir, SEARCH_FILES.metrics)}\n`,
     );
   });
 };
@@ -274,6 +292,8 @@ export const register = (program: Command): void => {
     .description('Search a normal and a reduction cell (bi-level DARTS with approximate convolutions)')
     .option(...DATA_OPTION)
     .option('--multiplier <name>', 'mul8u_XXX (or a .bin path) for every sep/dil conv, or fp32; with --space: the table of the ops the space binds (of every sep/dil/conv op if it binds none), default their own')
+    .option('--multipliers <list>', 'energy-aware search: a comma-separated set (mul8u_XXX or XXX, fp32) each sep/dil conv chooses from (docs/ENERGY-SEARCH.md)')
+    .option('--energy-weight <L>', 'with --multipliers: the architecture loss is L_val + L * E / E_ref (default 0)')
     .option('--space <file>', 'search space JSON (op sets per cell type, topology, macro; see `approx-darts space init`); default the DARTS space')
     .option('--lut-dir <dir>', 'directory searched first for multiplier tables')
     .option('--preset <name>', 'search plan and size: paper, darts (8 cells, C=16, all images) or tiny (3 cells, C=4, 128 images, 2 epochs, batch 16; about 3 minutes on 2 cores)', 'paper')

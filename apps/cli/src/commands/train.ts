@@ -18,6 +18,7 @@ import { applyOptimizerFlags, OPTIMIZER_OPTIONS, OptimizerFlags, peakLr } from '
 import { activateEngine } from '../options/engine-option';
 import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
+import { loadEdgeBindings } from '../options/multipliers-option';
 import { inferenceEnergy } from '../inference-energy';
 
 /** The flags of `train` after commander, checked: numbers parsed, enums checked. */
@@ -152,6 +153,7 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
     throw new CliError(`--cells ${macro.cells}: the auxiliary head needs two reduction cells, so at least 2 cells; pass more --cells or --no-auxiliary`);
   const multiplier = isFp32(flags.multiplier) ? 'fp32' : flags.multiplier;
   const binding = await loadBinding(multiplier, flags.lutDir, flags.quantization);
+  const edgeBindings = await loadEdgeBindings(genotype, flags.lutDir, flags.quantization);
   const engine = await activateEngine(flags.engine);
   const data = await loadDataOption(flags.data);
   const requested: TrainRunConfig = {
@@ -172,7 +174,7 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
     process.stderr.write(`training ${flags.genotype} on ${config.multiplier} (${engine.name} engine), lr ${peakLr(config.plan.optimizer.lr)}, into ${runDir}\n`);
     try {
       const profile = profileOption(flags.profile);
-      const result = await runTraining({ runDir, config, data, binding, resume: flags.resume === true, hooks: progressHooks(), ...(profile.profiler !== undefined ? { profiler: profile.profiler } : {}) });
+      const result = await runTraining({ runDir, config, data, binding, edgeBindings, resume: flags.resume === true, hooks: progressHooks(), ...(profile.profiler !== undefined ? { profiler: profile.profiler } : {}) });
       await profile.finish(runDir);
       return { config, result };
     } catch (e) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellSlot, Operation } from '@approx-darts/search-space';
-import type { GenotypeCell } from '@approx-darts/genotype';
+import { edgeOperation, type GenotypeCell } from '@approx-darts/genotype';
 import { evalCellWiring } from '@approx-darts/network-plan';
 import type { Block, BuildContext, Mode } from '../search-network/block';
 import { buildOperation } from '../search-network/operations';
@@ -31,7 +31,7 @@ const isIdentity = (op: Operation, stride: number): boolean => op.kind === 'skip
  * input of a reduction cell, and drop path on the non-identity edges during training.
  */
 export const evalCell = (ctx: BuildContext, s: EvalCellShape): EvalCell => {
-  const wired = evalCellWiring(s.cell, s.slot, s.operationOf);
+  const wired = evalCellWiring(s.cell, s.slot, (edge) => edgeOperation(s.operationOf(edge.op), edge));
   if (!wired.ok) throw new Error(wired.problem);
   const { wiring } = wired;
   const [pre0, pre1] = wiring.preprocess.map((p) => preprocess(ctx, p, wiring.channels)) as [Block, Block];

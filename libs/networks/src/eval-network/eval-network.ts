@@ -25,6 +25,8 @@ export interface EvalNetworkOptions {
    * when they bind none or the genotype has no op sets (`runMultiplierOf`); the rest stay exact.
    */
   readonly approx: ApproxBinding | null;
+  /** The tables of the multipliers the genotype's edges name (an energy-aware search; null = fp32), by name. */
+  readonly edgeBindings?: ReadonlyMap<string, ApproxBinding | null>;
   readonly inChannels?: number;
 }
 
@@ -63,7 +65,14 @@ const operationsOf = (genotype: Genotype, multiplier: string | null): ((cell: Ce
  */
 export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
   const store = createParamStore(o.seed);
-  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf: (op) => (multiplierOf(op) === undefined ? null : o.approx), recordRanges: true };
+  // An op bound to an edge's own multiplier runs on that table; the rest on the run's.
+  const bindingOf = (op: Operation): ApproxBinding | null => {
+    const m = multiplierOf(op);
+    if (m === undefined) return null;
+    const own = o.edgeBindings?.get(m);
+    return own === undefined ? o.approx : own;
+  };
+  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf, recordRanges: true };
   const opsOf = operationsOf(o.genotype, o.approx?.table.name ?? null);
   const { channels, stemMultiplier, classes } = o.macro;
   const inChannels = o.inChannels ?? 3;

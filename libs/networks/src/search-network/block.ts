@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Operation } from '@approx-darts/search-space';
-import type { ApproxBinding } from './conv';
+import type { ApproxChoice } from './multiplier-mix';
 import type { ParamStore } from './params';
 
 /** BN statistics: from the batch (and update the running ones) or from the running ones. */
@@ -17,7 +17,9 @@ export interface BuildContext {
   readonly store: ParamStore;
   readonly affine: boolean;
   readonly poolBn: boolean;
-  readonly bindingOf: (op: Operation) => ApproxBinding | null;
+  readonly bindingOf: (op: Operation) => ApproxChoice;
+  /** The bindings of one search edge's ops, when they differ per edge (an energy-aware search's multiplier mix). */
+  readonly edgeBindingOf?: (reduction: boolean, edge: number) => (op: Operation) => ApproxChoice;
   /**
    * Record each sep/dil convolution's input range while training and quantize with it at inference (the
    * evaluation network), so a network trained under one multiplier (or fp32) can be evaluated under any other.

@@ -5,3 +5,5 @@ export * from './operations';
 export * from './mixed-op';
 export * from './search-cell';
 export * from './search-network';
+export * from './multiplier-mix';
+export * from './multiplier-betas';

@@ -3,8 +3,9 @@ import type { Operation } from '@approx-darts/search-space';
 import { paramPaths } from '@approx-darts/network-plan';
 import { batchNorm } from './batch-norm';
 import type { Block, BuildContext } from './block';
-import { conv2d, depthwiseConv2d, type ApproxBinding, type ConvOptions } from './conv';
+import { conv2d, depthwiseConv2d, type ConvOptions } from './conv';
 import { inputRange } from './input-range';
+import { mixedConv, type ApproxChoice } from './multiplier-mix';
 import { param, uniformFanIn } from './params';
 
 // Every block below follows docs/DARTS.md (DARTS operations) in NHWC with TF 'same' padding.
@@ -49,7 +50,7 @@ export const reluConvBn = (
   cout: number,
   k: number,
   stride: number,
-  op?: { readonly approx: ApproxBinding | null },
+  op?: { readonly approx: ApproxChoice },
 ): Block => {
   const w = convWeight(ctx, `${name}.conv`, k, cin, cout);
   const bn = batchNorm(ctx.store, `${name}.bn`, cout, { affine: ctx.affine });
@@ -57,7 +58,8 @@ export const reluConvBn = (
   const approx = op?.approx ?? null;
   return (x, mode) => {
     const r = relu(x);
-    return bn(conv2d(r, w as tf.Tensor4D, withRange({ strides: stride, dilation: 1, pad: 'same', approx }, range?.observe(r, mode))), mode);
+    const observed = range?.observe(r, mode);
+    return bn(mixedConv((a) => conv2d(r, w as tf.Tensor4D, withRange({ strides: stride, dilation: 1, pad: 'same', approx: a }, observed)), approx), mode);
   };
 };
 
@@ -73,7 +75,7 @@ export const dilConv = (
   k: number,
   stride: number,
   dilation: number,
-  approx: ApproxBinding | null,
+  approx: ApproxChoice,
 ): Block => {
   const dw = depthwiseWeight(ctx, `${name}.depthwise`, k, cin);
   const pw = convWeight(ctx, `${name}.pointwise`, 1, cin, cout);
@@ -82,14 +84,15 @@ export const dilConv = (
   const pwRange = ctx.recordRanges ? inputRange(ctx.store, `${name}.pointwise`) : undefined;
   return (x, mode) => {
     const r = relu(x);
-    const d = depthwiseConv2d(r, dw as tf.Tensor4D, withRange({ strides: stride, dilation, pad: 'same', approx }, dwRange?.observe(r, mode)));
-    const pwOpts = withRange({ strides: 1, dilation: 1, pad: 'same', approx }, pwRange?.observe(d, mode));
-    return bn(conv2d(d, pw as tf.Tensor4D, pwOpts), mode);
+    const dwObserved = dwRange?.observe(r, mode);
+    const d = mixedConv((a) => depthwiseConv2d(r, dw as tf.Tensor4D, withRange({ strides: stride, dilation, pad: 'same', approx: a }, dwObserved)), approx);
+    const pwObserved = pwRange?.observe(d, mode);
+    return bn(mixedConv((a) => conv2d(d, pw as tf.Tensor4D, withRange({ strides: 1, dilation: 1, pad: 'same', approx: a }, pwObserved)), approx), mode);
   };
 };
 
 /** sep_conv_k: two dil_conv halves with dilation 1, the first strided and keeping cin channels. */
-export const sepConv = (ctx: BuildContext, name: string, cin: number, cout: number, k: number, stride: number, approx: ApproxBinding | null): Block => {
+export const sepConv = (ctx: BuildContext, name: string, cin: number, cout: number, k: number, stride: number, approx: ApproxChoice): Block => {
   const first = dilConv(ctx, paramPaths.sepStack(name, 0), cin, cin, k, stride, 1, approx);
   const second = dilConv(ctx, paramPaths.sepStack(name, 1), cin, cout, k, 1, 1, approx);
   return (x, mode) => second(first(x, mode), mode);

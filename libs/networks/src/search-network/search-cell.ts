@@ -20,7 +20,9 @@ export const searchCell = (ctx: BuildContext, wiring: SearchCellWiring): SearchC
   const name = wiring.path;
   const [pre0, pre1] = wiring.preprocess.map((p) => preprocess(ctx, p, wiring.channels)) as [Block, Block];
   const opCount = wiring.nodes[0]?.edges[0]?.candidates.length ?? 0;
-  const nodes = wiring.nodes.map(({ to, edges }) => ({ to, edges: edges.map((e) => ({ ...e, op: mixedOp(ctx, e, wiring.channels) })) }));
+  // An energy-aware search binds each edge's ops to its own mix of multipliers (multiplier-betas.ts).
+  const ctxOf = (edge: number): BuildContext => (ctx.edgeBindingOf === undefined ? ctx : { ...ctx, bindingOf: ctx.edgeBindingOf(wiring.reduction, edge) });
+  const nodes = wiring.nodes.map(({ to, edges }) => ({ to, edges: edges.map((e) => ({ ...e, op: mixedOp(ctxOf(e.index), e, wiring.channels) })) }));
   const { concat } = wiring;
   return (s0, s1, weights, mode) => {
     const states: tf.Tensor4D[] = [pre0(s0, mode), pre1(s1, mode)];

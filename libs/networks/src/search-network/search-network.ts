@@ -7,6 +7,8 @@ import type { BuildContext, Mode } from './block';
 import { conv2d, type ApproxBinding } from './conv';
 import { createParamStore, normalInit, param, uniformFanIn, variablesOf, type ParamStore } from './params';
 import { searchCell } from './search-cell';
+import { betaBindings, createBetas, type Betas } from './multiplier-betas';
+import type { ApproxChoice } from './multiplier-mix';
 
 /** The architecture parameters: one [edges, ops] matrix per cell type. */
 export interface Alphas {
@@ -19,6 +21,8 @@ export interface SearchNetwork {
   readonly space: SearchSpace;
   readonly store: ParamStore;
   readonly alphas: Alphas;
+  /** Multiplier parameters of an energy-aware search (`multipliers` given), absent otherwise. */
+  readonly betas?: Betas;
   /** Trainable network weights (alphas and BN running statistics excluded). */
   readonly weights: readonly tf.Variable[];
   /** Logits [batch, classes] of an NHWC batch. */
@@ -28,7 +32,12 @@ export interface SearchNetwork {
 export interface SearchNetworkOptions {
   readonly seed: number;
   /** The binding of an approximable op (by its `multiplier`); absent = every op exact. */
-  readonly bindingOf?: (op: Operation) => ApproxBinding | null;
+  readonly bindingOf?: (op: Operation) => ApproxChoice;
+  /**
+   * An energy-aware search's multiplier set (null = fp32): every approximable op runs on each with shared weights,
+   * mixed by softmax of its betas; `bindingOf` is then not used.
+   */
+  readonly multipliers?: readonly (ApproxBinding | null)[];
   readonly inChannels?: number;
 }
 
@@ -40,7 +49,14 @@ export interface SearchNetworkOptions {
  */
 export const buildSearchNetwork = (space: SearchSpace, o: SearchNetworkOptions): SearchNetwork => {
   const store = createParamStore(o.seed);
-  const ctx: BuildContext = { store, affine: false, poolBn: true, bindingOf: o.bindingOf ?? (() => null) };
+  const betas = o.multipliers === undefined ? undefined : createBetas(store, space, o.multipliers.length);
+  const ctx: BuildContext = {
+    store,
+    affine: false,
+    poolBn: true,
+    bindingOf: o.bindingOf ?? (() => null),
+    ...(betas !== undefined && o.multipliers !== undefined ? { edgeBindingOf: betaBindings(space, betas, o.multipliers) } : {}),
+  };
   const { channels, stemMultiplier, classes } = space.macro;
   const inChannels = o.inChannels ?? 3;
   const stemChannels = stemMultiplier * channels;
@@ -77,5 +93,5 @@ export const buildSearchNetwork = (space: SearchSpace, o: SearchNetworkOptions):
     const pooled = tf.mean(s1, [1, 2]) as tf.Tensor2D;
     return tf.add(tf.matMul(pooled, classifierW as tf.Tensor2D), classifierB);
   };
-  return { space, store, alphas, weights: variablesOf(store, 'weight'), forward };
+  return { space, store, alphas, ...(betas !== undefined ? { betas } : {}), weights: variablesOf(store, 'weight'), forward };
 };

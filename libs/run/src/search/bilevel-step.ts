@@ -48,23 +48,33 @@ export const readBatchStats = async (pending: readonly (PendingStats | undefined
 
 const disposeStats = (s: PendingStats): void => tf.dispose([s.loss, s.correct]);
 
-/** The architecture parameters by logical name (`alphas.normal`, `alphas.reduce`). */
-export const alphaParams = (net: SearchNetwork): Record<string, tf.Variable> => namedParams(net.store.entries, [net.alphas.normal, net.alphas.reduce]);
+/** The architecture parameters by logical name: the alphas, and the betas of an energy-aware search. */
+export const alphaParams = (net: SearchNetwork): Record<string, tf.Variable> =>
+  namedParams(net.store.entries, [net.alphas.normal, net.alphas.reduce, ...(net.betas === undefined ? [] : [net.betas.normal, net.betas.reduce])]);
 
 /** The network weights by logical name, what the weight optimizer trains. */
 export const weightParams = (net: SearchNetwork): Record<string, tf.Variable> => namedParams(net.store.entries, net.weights);
 
+/** A term added to the architecture loss (an energy-aware search's lambda * E / E_ref), a function of the architecture parameters. */
+export type ArchitecturePenalty = () => tf.Scalar;
+
 /** Mean cross-entropy of the network on a batch (train-mode BN), and its correct count as a side output. */
-const lossOf = (net: SearchNetwork, batch: LabelledBatch, correct: { value?: tf.Scalar }): tf.Scalar => {
+const lossOf = (net: SearchNetwork, batch: LabelledBatch, correct: { value?: tf.Scalar }, penalty?: ArchitecturePenalty): tf.Scalar => {
   const logits = net.forward(batch.x, 'train');
   correct.value = tf.keep(correctCount(logits, batch.y));
-  return crossEntropy(logits, batch.y);
+  const loss = crossEntropy(logits, batch.y);
+  return penalty === undefined ? loss : tf.add(loss, penalty());
 };
 
-/** Gradients of the batch loss w.r.t. `params` (keyed by their logical names) plus the batch statistics, unread. */
-export const gradientsOf = (net: SearchNetwork, batch: LabelledBatch, params: Readonly<Record<string, tf.Variable>>): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
+/** Gradients of the batch loss (plus `penalty`) w.r.t. `params` (keyed by their logical names) and the batch statistics, unread. */
+export const gradientsOf = (
+  net: SearchNetwork,
+  batch: LabelledBatch,
+  params: Readonly<Record<string, tf.Variable>>,
+  penalty?: ArchitecturePenalty,
+): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
   const correct: { value?: tf.Scalar } = {};
-  const { value, grads } = variableGradsReleasing(() => lossOf(net, batch, correct), Object.values(params));
+  const { value, grads } = variableGradsReleasing(() => lossOf(net, batch, correct, penalty), Object.values(params));
   return { grads: byLogicalName(params, grads), stats: { loss: value, correct: correct.value ?? tf.scalar(0), count: batch.x.shape[0] } };
 };
 
@@ -112,7 +122,12 @@ const assignAll = (variables: readonly tf.Variable[], values: readonly tf.Tensor
  * were, as DARTS runs it on a copy of the model. eps stays a device scalar, so nothing is read in the middle of the
  * step. The weights are back at w when this returns.
  */
-export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: LabelledBatch, u: UnrolledContext): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
+export const unrolledArchitectureGradients = (
+  net: SearchNetwork,
+  validBatch: LabelledBatch,
+  u: UnrolledContext,
+  penalty?: ArchitecturePenalty,
+): { readonly grads: tf.NamedTensorMap; readonly stats: PendingStats } => {
   const params = u.weights.params;
   const names = Object.keys(params);
   const weights = Object.values(params);
@@ -131,7 +146,8 @@ export const unrolledArchitectureGradients = (net: SearchNetwork, validBatch: La
     tf.dispose(Object.values(next.updates));
     assignAll(weights, unrolled);
     tf.dispose(unrolled);
-    const valid = withRunningStatsFrozen(net.store, () => gradientsOf(net, validBatch, { ...alphaNamed, ...params }));
+    // The penalty depends on the architecture only, so the Hessian term below (training loss) does not see it.
+    const valid = withRunningStatsFrozen(net.store, () => gradientsOf(net, validBatch, { ...alphaNamed, ...params }, penalty));
     const dw = tf.tidy(() => names.map((n, i) => valid.grads[n] ?? tf.zerosLike(weights[i] as tf.Tensor)));
     const normSquared = globalNormSquared(dw);
     const eps = tf.tidy(() => tf.div(0.01, tf.maximum(tf.sqrt(normSquared), 1e-12)));
@@ -175,8 +191,9 @@ export const architectureStep = (
   optimizer: BoundOptimizer,
   lr: number,
   unrolled: UnrolledContext | undefined,
+  penalty?: ArchitecturePenalty,
 ): PendingStats => {
-  const { grads, stats } = unrolled === undefined ? gradientsOf(net, validBatch, optimizer.params) : unrolledArchitectureGradients(net, validBatch, unrolled);
+  const { grads, stats } = unrolled === undefined ? gradientsOf(net, validBatch, optimizer.params, penalty) : unrolledArchitectureGradients(net, validBatch, unrolled, penalty);
   applyGradients(optimizer, grads, lr);
   tf.dispose(Object.values(grads));
   return stats;

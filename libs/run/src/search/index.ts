@@ -4,3 +4,6 @@ export * from './search-checkpoint';
 export * from './search-loop';
 export * from './search-records';
 export * from './search-config';
+export * from './expected-energy';
+export * from './energy-penalty';
+export * from './multiplier-plot';

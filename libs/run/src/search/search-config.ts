@@ -7,16 +7,20 @@ import { ConfigHistory } from '@approx-darts/run-store';
 
 /** What a search run is, saved as `run-config.json`: a different one in the same directory is refused. */
 export const SearchRunConfig = t.readonly(
-  t.type({
-    kind: t.literal('approx-darts-search'),
-    multiplier: t.string,
-    space: SearchSpace,
-    plan: BiLevelPlan,
-    seed: t.number,
-    /** Training images used (stratified subset), null = all. */
-    limit: t.union([t.number, t.null]),
-    engine: t.string,
-  }),
+  t.intersection([
+    t.type({
+      kind: t.literal('approx-darts-search'),
+      multiplier: t.string,
+      space: SearchSpace,
+      plan: BiLevelPlan,
+      seed: t.number,
+      /** Training images used (stratified subset), null = all. */
+      limit: t.union([t.number, t.null]),
+      engine: t.string,
+    }),
+    /** An energy-aware search (--multipliers, --energy-weight); absent in single-multiplier runs. */
+    t.partial({ energy: t.readonly(t.type({ multipliers: t.readonlyArray(t.string), weight: t.number })) }),
+  ]),
 );
 export type SearchRunConfig = t.TypeOf<typeof SearchRunConfig>;
 /** The run config as stored: plus the data's identity and the changes resumes made (absent in older runs). */

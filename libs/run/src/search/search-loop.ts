@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { createRng, epochBatches, evalAugmentation, searchSplit, trainAugmentation, type Batch, type Records, type Rng } from '@approx-darts/cifar10';
-import { derive, genotypeToJson, softmax, type Alphas, type Genotype } from '@approx-darts/genotype';
+import { derive, genotypeToJson, softmax, withDerivedMultipliers, type Alphas, type Genotype, type MultiplierAlphas } from '@approx-darts/genotype';
+import { expectedSearchEnergy, type SearchEnergyTable } from '@approx-darts/energy';
 import { learningRate, type BiLevelPlan } from '@approx-darts/schedule';
 import type { Operation, SearchSpace } from '@approx-darts/search-space';
 import { appendJsonl, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic } from '@approx-darts/run-store';
@@ -11,11 +12,13 @@ import type { ApproxBinding } from '@approx-darts/kernels';
 import { bindOptimizer, disposeOptimizer } from '@approx-darts/optimizers';
 import { alphaEvolutionSvg } from './alpha-plot';
 import type { StepProfiler } from '../profile';
+import { multiplierChoiceSvg } from './multiplier-plot';
+import { energyPenalty } from './energy-penalty';
 import { alphaParams, architectureStep, readBatchStats, weightParams, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
 import { DivergedError, SetupError } from '../run-errors';
 import { evaluate } from '../evaluate';
 import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
-import { EpochRecord } from './search-records';
+import { EpochRecord, type MultiplierRecord } from './search-records';
 
 /** The files of a search run directory. */
 export const SEARCH_FILES = {
@@ -23,7 +26,19 @@ export const SEARCH_FILES = {
   genotype: 'genotype.json',
   checkpoint: 'checkpoint',
   alphaPlot: 'alphas.svg',
+  multiplierPlot: 'multipliers.svg',
 } as const;
+
+/**
+ * An energy-aware search (docs/ENERGY-SEARCH.md): every approximable op mixes these multipliers (null binding =
+ * fp32) by softmax(beta), and the architecture loss is L_val + energyWeight * E / E_ref over `energy`'s table.
+ */
+export interface MultiplierSearch {
+  readonly names: readonly string[];
+  readonly bindings: readonly (ApproxBinding | null)[];
+  readonly energy: SearchEnergyTable;
+  readonly energyWeight: number;
+}
 
 /** Progress of the current epoch, once per step. */
 export interface StepEvent {
@@ -44,6 +59,8 @@ export interface SearchOptions {
   readonly records: Records;
   readonly indices?: Int32Array;
   readonly bindingOf?: (op: Operation) => ApproxBinding | null;
+  /** Search the multiplier of every approximable op too (bindingOf is then not used). */
+  readonly multipliers?: MultiplierSearch;
   readonly outDir: string;
   /** Continue from the checkpoint in outDir (a missing one starts fresh). */
   readonly resume: boolean;
@@ -60,6 +77,8 @@ export interface SearchResult {
   readonly genotype: Genotype;
   /** softmax(alpha) after the last completed epoch. */
   readonly alphas: Alphas;
+  /** softmax(beta) after the last completed epoch (an energy-aware search). */
+  readonly multiplierAlphas?: MultiplierAlphas;
   readonly history: readonly EpochRecord[];
   /** Epochs completed in this call (0 when the run was already finished). */
   readonly epochsRun: number;
@@ -69,6 +88,28 @@ export interface SearchResult {
 const readAlphas = async (net: SearchNetwork): Promise<Alphas> => {
   const [normal, reduce] = await Promise.all([net.alphas.normal.array(), net.alphas.reduce.array()]);
   return { normal: normal as number[][], reduce: reduce as number[][] };
+};
+
+/** The raw betas (multiplier parameters) with their names, read back once per epoch. */
+const readBetas = async (net: SearchNetwork, names: readonly string[]): Promise<MultiplierAlphas | undefined> => {
+  if (net.betas === undefined) return undefined;
+  const [normal, reduce] = await Promise.all([net.betas.normal.array(), net.betas.reduce.array()]);
+  return { multipliers: names, normal: normal as number[][][], reduce: reduce as number[][][] };
+};
+
+const softmaxBetas = (b: MultiplierAlphas): MultiplierAlphas => ({
+  multipliers: b.multipliers,
+  normal: b.normal.map((e) => e.map((r) => [...softmax(r)])),
+  reduce: b.reduce.map((e) => e.map((r) => [...softmax(r)])),
+});
+
+/** Derivation: DARTS's rule for the ops, then each kept approximable op its strongest multiplier. */
+const deriveAll = (space: SearchSpace, raw: Alphas, betas: MultiplierAlphas | undefined): Genotype =>
+  betas === undefined ? derive(space)(raw) : withDerivedMultipliers(space, betas)(derive(space)(raw));
+
+const multiplierRecord = (table: SearchEnergyTable, alphas: Alphas, betas: MultiplierAlphas): MultiplierRecord => {
+  const expectedEnergyPj = expectedSearchEnergy(table, { ops: alphas, multipliers: betas });
+  return { alphas: betas, expectedEnergyPj, referenceEnergyPj: table.referencePj, energyRatio: expectedEnergyPj / table.referencePj };
 };
 
 const softmaxRows = (alphas: Alphas): Alphas => ({ normal: alphas.normal.map((r) => [...softmax(r)]), reduce: alphas.reduce.map((r) => [...softmax(r)]) });
@@ -105,11 +146,13 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
   if (weightIndices.length === 0 || archIndices.length === 0)
     throw new SetupError(`too few images (${all.length}) to split into weight and architecture parts by weightFraction ${plan.weightFraction}`);
 
-  const net = buildSearchNetwork(space, { seed: o.seed, ...(o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
+  const mult = o.multipliers;
+  const net = buildSearchNetwork(space, { seed: o.seed, ...(mult !== undefined ? { multipliers: mult.bindings } : o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
   const optimizers = {
     weights: bindOptimizer(plan.weights, weightParams(net)),
     architecture: bindOptimizer(plan.architecture, alphaParams(net)),
   };
+  const penalty = mult === undefined || mult.energyWeight === 0 ? undefined : energyPenalty(net, mult.energy, mult.energyWeight);
   let rngs: { weights: Rng; architecture: Rng } = { weights: createRng(o.seed * 2 + 1), architecture: createRng(o.seed * 2 + 2) };
   let start = 0;
   let history: EpochRecord[] = [];
@@ -159,7 +202,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
                 if (which === 'weights') trainPending = weightStep(net, labelled(weightBatch), optimizers.weights, lrW);
                 else if (archBatch !== undefined) {
                   const unrolled: UnrolledContext | undefined = plan.order === 'second' ? { trainBatch: labelled(weightBatch), lr: lrW, weights: optimizers.weights } : undefined;
-                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, lrA, unrolled);
+                  validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, lrA, unrolled, penalty?.fn);
                 }
               }
               // The step's one read, once both halves are queued.
@@ -199,7 +242,8 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
       );
       const raw = await readAlphas(net);
       const alphas = softmaxRows(raw);
-      const genotype = derive(space)(raw);
+      const rawBetas = await readBetas(net, mult?.names ?? []);
+      const genotype = deriveAll(space, raw, rawBetas);
       const record: EpochRecord = {
         epoch,
         warmup,
@@ -210,18 +254,29 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
         imagesPerSecond: images / Math.max(seconds, 1e-9),
         alphas,
         genotype: genotypeToJson(genotype),
+        ...(mult !== undefined && rawBetas !== undefined ? { multipliers: multiplierRecord(mult.energy, alphas, softmaxBetas(rawBetas)) } : {}),
       };
       history = [...history, record];
       // Metrics first, checkpoint last: a kill in between re-runs the epoch and drops its record on resume.
       await appendJsonl(metricsPath, record);
       await writeJsonAtomic(join(o.outDir, SEARCH_FILES.genotype), record.genotype);
       await writeFileAtomic(join(o.outDir, SEARCH_FILES.alphaPlot), alphaEvolutionSvg(space, history.map((r) => r.alphas)));
+      if (record.multipliers !== undefined)
+        await writeFileAtomic(join(o.outDir, SEARCH_FILES.multiplierPlot), multiplierChoiceSvg(space, history.flatMap((r) => (r.multipliers === undefined ? [] : [r.multipliers]))));
       await saveSearchCheckpoint(checkpointDir, { store: net.store, optimizers }, { kind: 'approx-darts-search', epoch: epoch + 1, rng: { weights: rngs.weights.state(), architecture: rngs.architecture.state() } });
       o.onEpoch?.(record);
     }
     const raw = await readAlphas(net);
-    return { genotype: derive(space)(raw), alphas: softmaxRows(raw), history, epochsRun: Math.max(0, end - start) };
+    const rawBetas = await readBetas(net, mult?.names ?? []);
+    return {
+      genotype: deriveAll(space, raw, rawBetas),
+      alphas: softmaxRows(raw),
+      ...(rawBetas !== undefined ? { multiplierAlphas: softmaxBetas(rawBetas) } : {}),
+      history,
+      epochsRun: Math.max(0, end - start),
+    };
   } finally {
+    penalty?.dispose();
     disposeOptimizer(optimizers.weights);
     disposeOptimizer(optimizers.architecture);
     disposeParams(net.store);

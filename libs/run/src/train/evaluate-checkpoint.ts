@@ -13,6 +13,8 @@ export interface CheckpointEvaluation {
   readonly tensors: Readonly<Record<string, SavedTensor>>;
   /** The multiplier to evaluate under (null = fp32), whatever the network was trained with. */
   readonly binding: ApproxBinding | null;
+  /** The tables of the genotype's per-edge multipliers (`EvalNetworkOptions.edgeBindings`). */
+  readonly edgeBindings?: ReadonlyMap<string, ApproxBinding | null>;
   readonly test: Records;
   /** Evaluate on a stratified subset of this many test images (seeded by the run's seed). */
   readonly limit?: number;
@@ -27,7 +29,7 @@ export interface CheckpointEvaluation {
  */
 export const evaluateCheckpoint = async (o: CheckpointEvaluation): Promise<PassResult & { readonly images: number }> => {
   const { config } = o;
-  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding });
+  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
   try {
     restoreParams(network.store, paramsOfCheckpoint(o.tensors));
     const indices = o.limit !== undefined ? stratifiedLimit(o.test.labels, Math.min(o.limit, o.test.count), config.seed) : undefined;

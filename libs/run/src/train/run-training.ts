@@ -42,6 +42,8 @@ export interface TrainRunOptions {
   readonly data: TrainData;
   /** The approximate binding of `config.multiplier` (null for fp32); the caller loads the table. */
   readonly binding: ApproxBinding | null;
+  /** The tables of the genotype's per-edge multipliers (`EvalNetworkOptions.edgeBindings`). */
+  readonly edgeBindings?: ReadonlyMap<string, ApproxBinding | null>;
   readonly resume: boolean;
   readonly hooks?: TrainHooks;
   /** Counts the kernels of every training step (`train --profile`). */
@@ -141,7 +143,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     if (diff.length > 0) throw new Error(`cannot resume ${runDir}: the run was started with different settings: ${diff.join('; ')}`);
   }
 
-  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding });
+  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
   const optimizer = bindOptimizer(plan.optimizer, namedParams(network.store.entries, network.weights));
   try {
     let dataRng = createRng(config.seed);
