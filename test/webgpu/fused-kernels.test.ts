@@ -3,6 +3,7 @@
 // and the number of GPU programs each dispatches.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import { startKernelProfile, weightedSum } from '@approx-darts/kernels';
 import { tableFromFunction } from '@approx-darts/multipliers';
 import { batchNormCase, relativeError, reluCase, sgdCase, steCase, weightedSumCase, type Evaluated, type Side } from '../support/fused-reference';

@@ -94,16 +94,15 @@ const candidateEnergies = (space: SearchSpace, multipliers: readonly MultiplierP
   };
   for (const layer of plan.layers) {
     if (layer.auxiliary) continue;
-    const at = /^cells\.(\d+)\.edges\.(\d+)\.(.*)$/.exec(layer.path);
+    // Candidate paths are `cells.<i>.edges.<e>.<op index>_<op name>...` (libs/network-plan/src/cell-wiring.ts).
+    const at = /^cells\.(\d+)\.edges\.(\d+)\.(?:(\d+)_)?/.exec(layer.path);
     if (at === null) {
       basePj += layerEnergy(layer, null, model);
       continue;
     }
     const cell: CellType = reductions.has(Number(at[1])) ? 'reduce' : 'normal';
-    const rest = at[3] ?? '';
-    const column = space[cell].findIndex((op) => rest.startsWith(`${op.name}.`));
     // Anything else on an edge is the mixed op's weighted sum, which a derived network does not have.
-    if (column >= 0) charge(layer, cell, Number(at[2]), column);
+    if (at[3] !== undefined) charge(layer, cell, Number(at[2]), Number(at[3]));
   }
   return { multipliers, basePj, normal: cells.normal, reduce: cells.reduce };
 };
