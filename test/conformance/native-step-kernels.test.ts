@@ -110,11 +110,16 @@ describe.skipIf(reason !== undefined)('native step kernels equal the kernels the
     'MaxPool, AvgPool and their gradients',
     (shape, k, stride, pad, seed) => {
       if (pad === 'valid' && (shape[1] < k || shape[2] < k)) return;
-      const x = rand(shape, seed);
+      // every other case on a few levels only, so that windows hold ties and the argmax rule decides
+      const x = seed % 2 === 0 ? rand(shape, seed) : tf.tidy(() => tf.round(tf.mul(rand(shape, seed), 2)));
       const attrs = { filterSize: [k, k], strides: [stride, stride], pad };
-      for (const name of [tf.MaxPool, tf.AvgPool]) expectSame(run(nativeKernel(name), { x }, attrs), run(originals.get(name) as tf.KernelFunc, { x }, attrs));
-      const y = run(originals.get(tf.MaxPool) as tf.KernelFunc, { x }, attrs)[0] as Float32Array;
       const info = tf.backend_util.computePool2DInfo(shape, [k, k], [stride, stride], 1, pad);
+      // a 1x1 pool keeping the shape is tfjs's Identity (signed zeros and NaN kept): the native kernel hands it back
+      const identity = k === 1 && info.outShape.every((d, i) => d === shape[i]);
+      for (const name of [tf.MaxPool, tf.AvgPool])
+        if (identity) expect(() => run(nativeKernel(name), { x }, attrs)).toThrow(/fell back/);
+        else expectSame(run(nativeKernel(name), { x }, attrs), run(originals.get(name) as tf.KernelFunc, { x }, attrs));
+      const y = run(originals.get(tf.MaxPool) as tf.KernelFunc, { x }, attrs)[0] as Float32Array;
       const dy = rand(info.outShape, seed + 1);
       const output = tf.tensor(y, info.outShape);
       const maxInputs = { dy, input: x, output };

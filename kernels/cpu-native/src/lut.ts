@@ -14,10 +14,19 @@ const geometryArray = (g: ConvGeometry): Int32Array =>
   ]);
 
 /** The LUT accumulation on all cores (src/native/lut_accumulate.cc), bit for bit libs/approx-conv's referenceAccumulate. */
-export const nativeLutAccumulate = (addon: CpuNativeAddon, g: ConvGeometry, x: Uint8Array, w: Uint8Array, padCode: number, table: Uint16Array): NativeAccumulated => {
+export const nativeLutAccumulate = (
+  addon: CpuNativeAddon,
+  g: ConvGeometry,
+  x: Uint8Array,
+  w: Uint8Array,
+  padCode: number,
+  table: Uint16Array,
+  into: (name: 'accumulations' | 'windowSums', n: number) => Int32Array = (_, n) => new Int32Array(n),
+): NativeAccumulated => {
   const positions = g.batch * g.outHeight * g.outWidth;
-  const accumulations = new Int32Array(positions * g.outChannels);
-  const windowSums = new Int32Array(positions * (g.kind === 'depthwise' ? g.inChannels : 1));
+  // both written in full by the addon (it zeroes each position before accumulating)
+  const accumulations = into('accumulations', positions * g.outChannels);
+  const windowSums = into('windowSums', positions * (g.kind === 'depthwise' ? g.inChannels : 1));
   addon.lutAccumulate(geometryArray(g), x, w, padCode, table, accumulations, windowSums);
   return { accumulations, windowSums };
 };

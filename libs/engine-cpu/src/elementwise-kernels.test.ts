@@ -64,12 +64,12 @@ const shape4Arb = fc.tuple(dimArb, dimArb, dimArb, dimArb);
 
 describe('binary float32 kernels', () => {
   const kernels = [addKernel, subKernel, multiplyKernel, realDivKernel];
-  // Shapes of the second operand relative to a 4-d first one: same, scalar, [1], [C], [1,1,1,C], and shapes the fast
-  // path does not handle (which must still fall back correctly).
-  const otherArb = fc.constantFrom('same', 'scalar', 'one', 'c', '111c', 'n111', 'h1c');
+  // Shapes of the second operand relative to a 4-d first one: same, scalar, [1], [C], [1,1,1,C], [N,1,1,C], and shapes
+  // the fast path does not handle (which must still fall back correctly).
+  const otherArb = fc.constantFrom('same', 'scalar', 'one', 'c', '111c', 'n11c', 'n111', 'h1c');
   const otherShape = (s: readonly number[], kind: string): number[] => {
     const [n = 1, h = 1, , c = 1] = s;
-    return ({ same: [...s], scalar: [], one: [1], c: [c], '111c': [1, 1, 1, c], n111: [n, 1, 1, 1], h1c: [h, 1, c] } as Record<string, number[]>)[kind] ?? [];
+    return ({ same: [...s], scalar: [], one: [1], c: [c], '111c': [1, 1, 1, c], n11c: [n, 1, 1, c], n111: [n, 1, 1, 1], h1c: [h, 1, c] } as Record<string, number[]>)[kind] ?? [];
   };
 
   test.prop([fc.constantFrom(...kernels), shape4Arb, otherArb, fc.boolean(), fc.nat()], { numRuns: 150 })(

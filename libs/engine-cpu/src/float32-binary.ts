@@ -1,19 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FastKernel } from './fast-kernel';
 import { cpuBackendOf, inputOf, valuesOf } from './cpu-tensor';
+import { outputFloat32 } from '@approx-darts/kernels';
 
 // tfjs-backend-cpu broadcasts with per-element index<->location maths and a closure call per element. DARTS only ever
-// combines float32 tensors of the same shape, with a scalar, or with a per-channel vector ([C] / [1,1,1,C]), so those
-// three layouts get flat loops; anything else (other dtypes, complex64, other broadcasts) goes to tfjs.
+// combines float32 tensors of the same shape, with a scalar, with a per-channel vector ([C] / [1,1,1,C]), or with a
+// per-image one ([N,1,1,C]: the global average pool's gradient), so those four layouts get flat loops; anything else
+// (other dtypes, complex64, other broadcasts) goes to tfjs.
 
-type Layout = 'same' | 'scalar' | 'channel';
+type Layout = 'same' | 'scalar' | 'channel' | 'image';
 
 /** How `small` broadcasts against the output of `outSize` elements whose last axis is `lastDim`, if it is a fast case. */
-const layoutOf = (small: tf.TensorInfo, smallSize: number, outSize: number, lastDim: number): Layout | undefined => {
+const layoutOf = (small: tf.TensorInfo, smallSize: number, outShape: readonly number[], outSize: number, lastDim: number): Layout | undefined => {
   if (smallSize === outSize) return 'same';
   if (smallSize === 1) return 'scalar';
   const s = small.shape;
   if (smallSize === lastDim && s[s.length - 1] === lastDim) return 'channel';
+  const perImage = s.length === outShape.length && s.length > 2 && s[0] === outShape[0] && s[s.length - 1] === lastDim && s.slice(1, -1).every((d) => d === 1);
+  if (perImage) return 'image';
   return undefined;
 };
 
@@ -21,8 +25,15 @@ type Op = 'add' | 'sub' | 'mul' | 'div';
 
 // One loop per (op, layout), written out so V8 sees a monomorphic body with no closure call per element.
 // `aIsBig` tells which operand is the broadcast one (order matters for sub and div).
-const run = (op: Op, layout: Layout, big: Float32Array, small: Float32Array, aIsBig: boolean, out: Float32Array): void => {
+const run = (op: Op, layout: Layout, big: Float32Array, small: Float32Array, aIsBig: boolean, out: Float32Array, channels: number): void => {
   const n = out.length;
+  if (layout === 'image') {
+    // image by image, a per-channel broadcast of that image's row of `small`
+    const c = channels, images = small.length / c, block = n / images;
+    for (let i = 0; i < images; i++)
+      run(op, 'channel', big.subarray(i * block, (i + 1) * block), small.subarray(i * c, (i + 1) * c), aIsBig, out.subarray(i * block, (i + 1) * block), c);
+    return;
+  }
   if (layout === 'same') {
     const a = aIsBig ? big : small, b = aIsBig ? small : big;
     if (op === 'add') for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
@@ -64,16 +75,16 @@ const binaryKernel = (kernelName: string, op: Op): FastKernel => ({
     // The operand as large as the output is "big"; the other must be same/scalar/channel-shaped.
     const aIsBig = aSize === outSize;
     if (!aIsBig && bSize !== outSize) return original(args);
-    const layout = layoutOf(aIsBig ? b : a, aIsBig ? bSize : aSize, outSize, lastDim);
+    const layout = layoutOf(aIsBig ? b : a, aIsBig ? bSize : aSize, outShape, outSize, lastDim);
     if (layout === undefined) return original(args);
     const backend = cpuBackendOf(args);
-    const out = new Float32Array(outSize);
-    run(op, layout, valuesOf(backend, aIsBig ? a : b), valuesOf(backend, aIsBig ? b : a), aIsBig, out);
+    const out = outputFloat32(outSize);
+    run(op, layout, valuesOf(backend, aIsBig ? a : b), valuesOf(backend, aIsBig ? b : a), aIsBig, out, lastDim);
     return backend.makeTensorInfo(outShape, 'float32', out);
   },
 });
 
-/** Float32 `Add`, `Sub`, `Multiply`, `RealDiv` for same-shape, scalar and per-channel operands. */
+/** Float32 `Add`, `Sub`, `Multiply`, `RealDiv` for same-shape, scalar, per-channel and per-image operands. */
 export const addKernel = binaryKernel(tf.Add, 'add');
 export const subKernel = binaryKernel(tf.Sub, 'sub');
 export const multiplyKernel = binaryKernel(tf.Multiply, 'mul');

@@ -5,11 +5,8 @@ import { accumulateParallel } from './parallel-accumulate';
 import { nativeDequantizeAccumulations, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
 import type { ApproxConvAttrs } from './kernel-names';
 import { tableById } from './table-registry';
+import { hostValues, type HostBackend } from './host-backend';
 
-interface HostBackend {
-  readSync: (dataId: object) => unknown;
-  makeTensorInfo: (shape: number[], dtype: 'float32', values: Float32Array) => TensorInfo;
-}
 
 /** Each code's value under per-channel params (channel = flat index % channels). */
 const decode = (codes: Uint8Array, params: readonly AffineParams[]): Float32Array => {
@@ -45,11 +42,12 @@ export const hostApproxConv =
     const a = attrs as unknown as ApproxConvAttrs;
     const host = backend as unknown as HostBackend;
     const g = geometryFor(kind, x.shape, filter.shape, { strides: a.strides, dilations: a.dilations, pad: a.pad });
-    const xv = host.readSync(x.dataId) as Float32Array;
-    const wv = host.readSync(filter.dataId) as Float32Array;
-    const recorded = host.readSync(range.dataId) as Float32Array;
+    const xv = hostValues(host, x);
+    const wv = hostValues(host, filter);
+    const recorded = hostValues(host, range);
     const xParams = affineFor(recorded.length === 2 ? { min: recorded[0] as number, max: recorded[1] as number } : rangeOf(xv), a.quantization);
-    const xCodes = nativeQuantizeInto(xParams, xv) ?? quantizeInto(xParams, xv);
+    // the codes and accumulations are this call's temporaries (kernel-scratch.ts)
+    const xCodes = nativeQuantizeInto(xParams, xv, 'approx-conv-x-codes') ?? quantizeInto(xParams, xv);
     const w = quantizeWeights(wv, g.outChannels, a.quantization, a.perChannel);
     const padCode = codeOf(xParams);
     const { accumulations, windowSums } = accumulateParallel(g, xCodes, w.codes, padCode, tableById(a.tableId).products);

@@ -11,3 +11,5 @@ export * from './sgd-step-names';
 export * from './relu-backward-names';
 export * from './ops';
 export * from './kernel-profile';
+export * from './direct-dilation';
+export * from './output-pool';

@@ -1,6 +1,8 @@
 import { paddingAfter, windowSize, type ConvGeometry } from '@approx-darts/approx-conv';
 import { codeOf, dequantizeTerms, dequantizeValue, thresholdTable, type AffineParams } from '@approx-darts/quantization';
 import { loadCpuNative, nativeDecodePadded, nativeDequantize, nativeQuantize } from '@approx-darts/cpu-native';
+import { outputFloat32 } from './output-pool';
+import { scratchUint8 } from './kernel-scratch';
 
 // The float ends of ../approx-conv-host.ts on the native addon when it is built (undefined otherwise, and the host
 // kernel runs its TypeScript loops): the per-channel factors are computed here with libs/quantization's own
@@ -23,7 +25,7 @@ export const nativeDequantizeAccumulations = (
     accScale: Float32Array.from(terms, (t) => t.accScale),
     sumXScale: Float32Array.from(terms, (t) => t.sumXScale),
     constant: Float32Array.from(terms, (t) => t.constant),
-  });
+  }, outputFloat32);
 };
 
 /** The fake-quantized input padded with the fake-quantized 0.0 (approx-conv-host.ts's paddedFakeQuantized), or undefined. */
@@ -33,12 +35,16 @@ export const nativePaddedFakeQuantized = (g: ConvGeometry, xCodes: Uint8Array, x
   const after = paddingAfter(g);
   const padded = { height: g.inHeight + g.padTop + after.bottom, width: g.inWidth + g.padLeft + after.right };
   const table = Float32Array.from({ length: 256 }, (_, q) => dequantizeValue(xParams, q));
-  const values = nativeDecodePadded(loaded.addon, g, xCodes, table, dequantizeValue(xParams, codeOf(xParams)), padded);
+  const values = nativeDecodePadded(loaded.addon, g, xCodes, table, dequantizeValue(xParams, codeOf(xParams)), padded, outputFloat32);
   return { shape: [g.batch, padded.height, padded.width, g.inChannels], values };
 };
 
-/** libs/quantization's quantizeInto on the addon (the same threshold table decides every code), or undefined. */
-export const nativeQuantizeInto = (p: AffineParams, values: Float32Array): Uint8Array | undefined => {
+/**
+ * libs/quantization's quantizeInto on the addon (the same threshold table decides every code), or undefined. With
+ * `scratch`, the codes live in that kernel-scratch.ts buffer: valid until the next call under the same name.
+ */
+export const nativeQuantizeInto = (p: AffineParams, values: Float32Array, scratch?: string): Uint8Array | undefined => {
   const loaded = loadCpuNative();
-  return loaded.ok ? nativeQuantize(loaded.addon, values, thresholdTable(p), p.min, 1 / p.scale) : undefined;
+  const into = scratch === undefined ? undefined : (n: number) => scratchUint8(scratch, n);
+  return loaded.ok ? nativeQuantize(loaded.addon, values, thresholdTable(p), p.min, 1 / p.scale, into) : undefined;
 };

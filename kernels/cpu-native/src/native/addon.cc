@@ -10,6 +10,7 @@
 #include "dnnl_conv.h"
 #include "lut_accumulate.h"
 #include "step_kernels.h"
+#include "pooling.h"
 #include "approx_host.h"
 
 #include <vector>

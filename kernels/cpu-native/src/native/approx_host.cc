@@ -1,5 +1,7 @@
 #include "approx_host.h"
 
+#include "parallel.h"
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -14,21 +16,25 @@ inline float flush(float v) { return v < FLT_MIN && v > -FLT_MIN ? 0.0f : v; }
 
 void dequantize(size_t positions, int outChannels, int inChannels, int mult, const int32_t* acc, const int32_t* sums, const float* accScale,
                 const float* sumXScale, const float* constant, float* out) {
-#pragma omp parallel for schedule(static) if (positions * outChannels >= (1u << 20))
+  // window sums per position (conv2d: inChannels 0) or per input channel, whose `mult` outputs share it (depthwise)
+  const int groups = inChannels == 0 ? 1 : inChannels, perGroup = inChannels == 0 ? outChannels : mult;
+#pragma omp parallel for schedule(static) if (positions * outChannels >= kParallelFrom)
   for (size_t p = 0; p < positions; p++)
-    for (int co = 0; co < outChannels; co++) {
-      const size_t i = p * outChannels + co;
-      const int32_t sx = inChannels == 0 ? sums[p] : sums[p * inChannels + co / mult];
-      const float a = flush(accScale[co] * static_cast<float>(acc[i]));
-      const float b = flush(sumXScale[co] * static_cast<float>(sx));
-      out[i] = flush(flush(a + b) + constant[co]);
+    for (int c = 0; c < groups; c++) {
+      const float sx = static_cast<float>(sums[p * (inChannels == 0 ? 1 : inChannels) + c]);
+      for (int co = c * perGroup; co < (c + 1) * perGroup; co++) {
+        const size_t i = p * outChannels + co;
+        const float a = flush(accScale[co] * static_cast<float>(acc[i]));
+        const float b = flush(sumXScale[co] * sx);
+        out[i] = flush(flush(a + b) + constant[co]);
+      }
     }
 }
 
 void decodePadded(int batch, int height, int width, int channels, int padTop, int padLeft, int paddedHeight, int paddedWidth, const uint8_t* codes,
                   const float* table, float fill, float* out) {
   const size_t row = static_cast<size_t>(width) * channels;
-#pragma omp parallel for schedule(static) if (static_cast<size_t>(batch) * height * row >= (1u << 20))
+#pragma omp parallel for schedule(static) if (static_cast<size_t>(batch) * height * row >= kParallelFrom)
   for (int n = 0; n < batch; n++) {
     float* image = out + static_cast<size_t>(n) * paddedHeight * paddedWidth * channels;
     std::fill(image, image + static_cast<size_t>(paddedHeight) * paddedWidth * channels, fill);
@@ -41,7 +47,7 @@ void decodePadded(int batch, int height, int width, int channels, int padTop, in
 }
 
 void quantize(size_t n, const float* values, const double* t, double origin, double inverse, uint8_t* out) {
-#pragma omp parallel for schedule(static) if (n >= (1u << 20))
+#pragma omp parallel for schedule(static) if (n >= kParallelFrom)
   for (size_t i = 0; i < n; i++) {
     float v = values[i];
     if (v < FLT_MIN && v > -FLT_MIN) v = 0.0f;

@@ -1,5 +1,7 @@
 #include "lut_accumulate.h"
 
+#include "parallel.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -24,9 +26,9 @@ void lutAccumulate(const LutShape& g, const uint8_t* x, const uint8_t* w, int pa
   const int taps = g.filterHeight * g.filterWidth;
   const int rows = g.batch * g.outHeight;
   const int mult = co / ci;
-  // split by output rows from about a millisecond of lookups on (see dnnl_conv.cc for why not below)
+  // split by output rows (parallel.h says from when)
   const double lookups = static_cast<double>(rows) * g.outWidth * taps * (g.depthwise ? co : static_cast<double>(ci) * co);
-#pragma omp parallel for schedule(static) if (lookups >= (1 << 21))
+#pragma omp parallel for schedule(static) if (lookups >= kParallelFrom)
   for (int r = 0; r < rows; r++) {
     const int n = r / g.outHeight, oh = r % g.outHeight;
     for (int ow = 0; ow < g.outWidth; ow++) {

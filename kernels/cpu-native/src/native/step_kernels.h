@@ -1,4 +1,4 @@
-// The non-convolution kernels of a search step (pooling, the fused batch norm and weighted sum of
+// The non-convolution kernels of a search step (the fused batch norm and weighted sum of
 // libs/kernels/src/*-names.ts, ReLU and its gradient, same-shape Add) as vectorizable loops over the cpu
 // backend's arrays. Each computes what the TypeScript kernel it replaces computes, in the same order and precision
 // (float32 elementwise, float64 per-channel sums), so results agree bit for bit where the TypeScript one is exact.
@@ -7,19 +7,6 @@
 #include <cstddef>
 
 namespace cpunative {
-
-// NHWC pooling geometry (tfjs's computePool2DInfo, dilation 1).
-struct PoolShape {
-  int batch, inHeight, inWidth, channels, outHeight, outWidth;
-  int filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft;
-};
-
-void maxPool(const PoolShape& s, const float* x, float* y);
-void avgPool(const PoolShape& s, const float* x, float* y);
-// tfjs's argmax rule (first strict maximum in row-major window order); dx overwritten.
-void maxPoolGrad(const PoolShape& s, const float* x, const float* dy, float* dx);
-// The exact adjoint of avgPool: each window's dy divided by its count of in-image pixels (cpu-fast/avg-pool-grad.ts).
-void avgPoolGrad(const PoolShape& s, const float* dy, float* dx);
 
 void relu(size_t n, const float* x, float* y);
 void reluBackward(size_t n, const float* dy, const float* x, float* dx);

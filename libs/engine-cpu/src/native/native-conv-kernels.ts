@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeConv, type ConvPass, type CpuNativeAddon, type NativeConvShape } from '@approx-darts/cpu-native';
 import type { FastKernel } from '../fast-kernel';
+import { outputFloat32 } from '@approx-darts/kernels';
 import { cpuArgs, float32Of, isNhwc, output, type Shape4 } from '../nhwc-conv';
 
 // The six convolution kernels of a DARTS step on oneDNN (kernels/cpu-native/src/native/dnnl_conv.cc), reading and
@@ -85,11 +86,13 @@ const kernelOf = (addon: CpuNativeAddon, spec: Spec): FastKernel => ({
     const s = shapeOf(xShape, filterShape, attrs, spec.depthwise);
     if (!nonEmpty(s)) return original(args);
     const outShape = outShapeOf(spec.pass, s, xShape, filterShape);
-    const out = new Float32Array(outShape.reduce((p, d) => p * d, 1));
+    const out = outputFloat32(outShape.reduce((p, d) => p * d, 1));
     try {
       nativeConv(addon, spec.pass, s, a, b, out);
-    } catch {
-      // oneDNN rejected this geometry (its message names it); the previously registered kernel computes it instead
+    } catch (e) {
+      // oneDNN rejected this geometry (its message names it); the previously registered kernel computes it instead,
+      // except a dilated backprop, which tfjs's kernels would compute as if undilated (../../../kernels/src/direct-dilation.ts)
+      if (spec.pass !== 'forward' && (s.dilationHeight > 1 || s.dilationWidth > 1)) throw e;
       return original(args);
     }
     return output(backend, outShape, out);

@@ -3,7 +3,7 @@ import type { CpuNativeAddon } from '@approx-darts/cpu-native';
 import type { FastKernel } from '../fast-kernel';
 import { cpuBackendOf, inputOf, valuesOf } from '../cpu-tensor';
 import { isPlainPool } from '../pool-geometry';
-import { BatchNormTrain, BatchNormTrainGrad, ReluBackward, WeightedSum, WeightedSumWeightGrad, type BatchNormTrainAttrs, type WeightedSumAttrs, type WeightedSumWeightGradAttrs } from '@approx-darts/kernels';
+import { BatchNormTrain, BatchNormTrainGrad, outputFloat32, ReluBackward, WeightedSum, WeightedSumWeightGrad, type BatchNormTrainAttrs, type WeightedSumAttrs, type WeightedSumWeightGradAttrs } from '@approx-darts/kernels';
 
 // The rest of a search step's hot kernels on the native addon (kernels/cpu-native/src/native/step_kernels.cc): the
 // fused batch norm and weighted sum, ReLU and its gradient, same-shape Add, max and average pooling with their
@@ -25,7 +25,7 @@ const unary = (kernelName: string, run: (addon: CpuNativeAddon, x: Float32Array,
     const x = inputOf(args, 'x');
     const backend = cpuBackendOf(args);
     if (!isFloat32(backend, [x])) return original(args);
-    const y = new Float32Array(sizeOf(x.shape));
+    const y = outputFloat32(sizeOf(x.shape));
     run(addon, valuesOf(backend, x), y);
     return out(args, x.shape, y);
   },
@@ -39,7 +39,7 @@ const reluBackward = (addon: CpuNativeAddon): FastKernel => ({
     const dy = inputOf(args, 'dy'), x = inputOf(args, 'x');
     const backend = cpuBackendOf(args);
     if (!isFloat32(backend, [dy, x]) || sizeOf(dy.shape) !== sizeOf(x.shape)) return original(args);
-    const dx = new Float32Array(sizeOf(x.shape));
+    const dx = outputFloat32(sizeOf(x.shape));
     addon.reluBackward(valuesOf(backend, dy), valuesOf(backend, x), dx);
     return out(args, x.shape, dx);
   },
@@ -52,7 +52,7 @@ const add = (addon: CpuNativeAddon): FastKernel => ({
     const backend = cpuBackendOf(args);
     const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
     if (!same || !isFloat32(backend, [a, b])) return original(args);
-    const y = new Float32Array(sizeOf(a.shape));
+    const y = outputFloat32(sizeOf(a.shape));
     addon.add(valuesOf(backend, a), valuesOf(backend, b), y);
     return out(args, a.shape, y);
   },
@@ -67,7 +67,7 @@ const weightedSum = (addon: CpuNativeAddon): FastKernel => ({
     const { indices } = args.attrs as unknown as WeightedSumAttrs;
     const w = valuesOf(backend, weights);
     const shape = (xs[0] as tf.TensorInfo).shape;
-    const y = new Float32Array(sizeOf(shape));
+    const y = outputFloat32(sizeOf(shape));
     addon.weightedSum(xs.map((x) => valuesOf(backend, x)), Float32Array.from(indices, (i) => w[i] as number), y);
     return out(args, shape, y);
   },
@@ -99,7 +99,7 @@ const batchNormTrain = (addon: CpuNativeAddon): FastKernel => ({
     const { epsilon, momentum } = args.attrs as unknown as BatchNormTrainAttrs;
     const channels = x.shape[x.shape.length - 1] as number;
     const affine = gamma.shape[0] === channels;
-    const y = new Float32Array(sizeOf(x.shape));
+    const y = outputFloat32(sizeOf(x.shape));
     const stats = new Float32Array(5 * channels);
     addon.batchNormTrain(
       valuesOf(backend, x), channels, valuesOf(backend, rm), valuesOf(backend, rv),
@@ -121,7 +121,7 @@ const batchNormTrainGrad = (addon: CpuNativeAddon): FastKernel => ({
     const backend = cpuBackendOf(args);
     if (!isFloat32(backend, [dy, x, stats])) return original(args);
     const channels = x.shape[x.shape.length - 1] as number;
-    const dx = new Float32Array(sizeOf(x.shape));
+    const dx = outputFloat32(sizeOf(x.shape));
     const sums = new Float32Array(2 * channels);
     addon.batchNormTrainGrad(valuesOf(backend, dy), valuesOf(backend, x), valuesOf(backend, stats), channels, dx, sums);
     return [out(args, x.shape, dx), out(args, [2, channels], sums)];
@@ -145,8 +145,10 @@ const pool = (kernelName: string, kind: 0 | 1) => (addon: CpuNativeAddon): FastK
     const backend = cpuBackendOf(args);
     if (x.shape.length !== 4 || !isFloat32(backend, [x])) return original(args);
     const info = poolInfo(x.shape, args.attrs as unknown as PoolAttrs);
-    if (!usable(info)) return original(args);
-    const y = new Float32Array(sizeOf(info.outShape));
+    // tfjs returns a 1x1 pool that keeps the shape as the input itself (signed zeros and NaN included)
+    const identity = info.filterHeight === 1 && info.filterWidth === 1 && info.outShape.every((d, i) => d === x.shape[i]);
+    if (!usable(info) || identity) return original(args);
+    const y = outputFloat32(sizeOf(info.outShape));
     addon.pool(kind, poolGeometry(info), valuesOf(backend, x), y);
     return out(args, info.outShape, y);
   },
@@ -160,7 +162,7 @@ const poolGrad = (kernelName: string, kind: 0 | 1) => (addon: CpuNativeAddon): F
     if (x.shape.length !== 4 || !isFloat32(backend, [dy, x])) return original(args);
     const info = poolInfo(x.shape, args.attrs as unknown as PoolAttrs);
     if (!usable(info) || info.outShape.some((d, i) => d !== dy.shape[i])) return original(args);
-    const dx = new Float32Array(sizeOf(x.shape));
+    const dx = outputFloat32(sizeOf(x.shape));
     if (kind === 0) addon.maxPoolGrad(poolGeometry(info), valuesOf(backend, x), valuesOf(backend, dy), dx);
     else addon.avgPoolGrad(poolGeometry(info), valuesOf(backend, dy), dx);
     return out(args, x.shape, dx);

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { geometryFor, paddingAfter, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
+import { dilatesDirectly } from '../direct-dilation';
 
 // tfjs-core's conv gradients refuse dilation > 1 (and its convs refuse stride > 1 with dilation > 1, which DARTS's
-// reduction cells need). A dilated convolution is therefore composed from ops that have gradients:
+// reduction cells need). Where the engine's depthwise kernels dilate directly (../direct-dilation.ts), a dilated
+// depthwise convolution is one kernel each way; otherwise it is composed from ops that have gradients:
 //   stride a multiple of the dilation: only every d-th input is read, so subsample the input and convolve densely;
 //   otherwise: spaceToBatchND -> dense VALID conv -> batchToSpaceND (the atrous trick), then keep every s-th output.
 // `exactConvVjp` is the hand-written adjoint of the same composition: a registered gradient function cannot call
@@ -41,6 +43,32 @@ const upsample = (t: tf.Tensor4D, step: number, h: number, w: number): tf.Tensor
   return tf.slice(tf.reshape(spread, [n, hs * step, ws * step, c]) as tf.Tensor4D, 0, [n, h, w, c]);
 };
 
+type DepthwiseAttrs = { strides: [number, number]; dilations: [number, number]; pad: 'same' | 'valid'; dimRoundingMode: undefined };
+
+const depthwiseAttrs = (strides: number, dilation: number, pad: 'same' | 'valid'): tf.NamedAttrMap =>
+  ({ strides: [strides, strides], dilations: [dilation, dilation], pad, dimRoundingMode: undefined } satisfies DepthwiseAttrs) as unknown as tf.NamedAttrMap;
+
+/** Both backprops of a depthwise convolution, any stride and dilation (engines that dilate directly only). */
+const depthwiseVjp = (x: tf.Tensor4D, w: tf.Tensor4D, dy: tf.Tensor4D, attrs: tf.NamedAttrMap): [tf.Tensor4D, tf.Tensor4D] => {
+  const e = tf.engine();
+  return [
+    e.runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape }) as tf.Tensor4D,
+    e.runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape }) as tf.Tensor4D,
+  ];
+};
+
+/** A dilated depthwise convolution as one kernel, with both backprops as its gradient. */
+const directDepthwise = (x: tf.Tensor4D, w: tf.Tensor4D, spec: ConvSpec): tf.Tensor4D => {
+  const attrs = depthwiseAttrs(spec.strides, spec.dilation, spec.pad);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, ws, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([xs, ws]);
+    const value = tf.engine().runKernel('DepthwiseConv2dNative', { x: xs, filter: ws }, attrs) as tf.Tensor4D;
+    return { value, gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => depthwiseVjp(saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D, dy, attrs) };
+  });
+  return f(x, w) as tf.Tensor4D;
+};
+
 /** Explicit padding of a geometry, as tf.pad wants it. */
 export const paddingOf = (g: ConvGeometry): Pad4 => {
   const after = paddingAfter(g);
@@ -73,6 +101,7 @@ const dilatedValid = (kind: ConvKind, xp: tf.Tensor4D, w: tf.Tensor4D, g: ConvGe
 export const exactConv = (kind: ConvKind, x: tf.Tensor4D, w: tf.Tensor4D, spec: ConvSpec): tf.Tensor4D =>
   tf.tidy(() => {
     if (spec.dilation === 1) return native(kind, x, w, spec.strides, spec.pad);
+    if (kind === 'depthwise' && dilatesDirectly()) return directDepthwise(x, w, spec);
     const g = geometryFor(kind, x.shape, w.shape, { strides: spec.strides, dilations: spec.dilation, pad: spec.pad });
     return dilatedValid(kind, tf.pad(x, paddingOf(g)), w, g);
   });
@@ -86,10 +115,7 @@ const denseVjp = (kind: ConvKind, x: tf.Tensor4D, w: tf.Tensor4D, dy: tf.Tensor4
       e.runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...common, dataFormat: 'NHWC', inputShape: x.shape }) as tf.Tensor4D,
       e.runKernel('Conv2DBackpropFilter', { x, dy }, { ...common, dataFormat: 'NHWC', filterShape: w.shape }) as tf.Tensor4D,
     ];
-  return [
-    e.runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...common, dilations: [1, 1], inputShape: x.shape }) as tf.Tensor4D,
-    e.runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, dilations: [1, 1], filterShape: w.shape }) as tf.Tensor4D,
-  ];
+  return depthwiseVjp(x, w, dy, depthwiseAttrs(strides, 1, 'valid'));
 };
 
 /**
@@ -102,6 +128,7 @@ export const validConvVjp = (kind: ConvKind, xp: tf.Tensor4D, w: tf.Tensor4D, dy
     const [s, d] = [g.strideHeight, g.dilationHeight];
     const [, hp, wp] = xp.shape;
     if (d === 1) return denseVjp(kind, xp, w, dy, s);
+    if (kind === 'depthwise' && dilatesDirectly()) return depthwiseVjp(xp, w, dy, depthwiseAttrs(s, d, 'valid'));
     if (s % d === 0) {
       const xs = subsample(xp, d);
       const fullShape = [g.batch, Math.floor((xs.shape[1] - g.filterHeight) / (s / d)) + 1, Math.floor((xs.shape[2] - g.filterWidth) / (s / d)) + 1, g.outChannels];
