@@ -1,5 +1,7 @@
 #include "dnnl_conv.h"
 
+#include "depthwise_direct.h"
+
 #include <omp.h>
 
 #include <dnnl.hpp>
@@ -51,6 +53,8 @@ struct Plan {
   std::unique_ptr<dnnl::reorder> weightsReorder;
   std::vector<float> weightsScratch;
   std::string impl;
+  // a depthwise pass oneDNN has no depthwise kernel for runs depthwise_direct.cc's loops instead
+  bool direct = false;
 };
 
 // The threads the user asked for (setThreads), kept apart from OpenMP's per-call setting below.
@@ -60,7 +64,7 @@ int configured() { return configuredThreads > 0 ? configuredThreads : (configure
 // A search step runs thousands of small convolutions; below about a millisecond of work per thread, waking the
 // second thread and waiting at oneDNN's barriers costs more than it saves, and on a loaded machine a barrier can wait
 // a whole scheduler slice for a descheduled thread. Such shapes run on one thread, large ones on all.
-constexpr double kMinMacsPerThread = 1 << 23;
+constexpr double kMinMacsPerThread = 1 << 18;
 
 int threadsFor(const ConvShape& s) {
   const double macs = static_cast<double>(s.batch) * s.outHeight * s.outWidth * s.outChannels * s.filterHeight * s.filterWidth * (s.depthwise ? 1 : s.inChannels);
@@ -117,7 +121,9 @@ std::unique_ptr<Plan> makePlan(ConvPass pass, const ConvShape& s) {
       break;
     }
   }
-  if (p->convWeights != p->weights) {
+  p->direct = s.depthwise && s.outChannels == s.inChannels && p->impl.find("_dw") == std::string::npos;
+  if (p->direct) p->impl = "direct depthwise loops (oneDNN offered " + p->impl + ")";
+  if (p->convWeights != p->weights && !p->direct) {
     p->weightsScratch.resize(p->convWeights.get_size() / sizeof(float) + 1);
     p->weightsReorder = pass == ConvPass::BackwardWeights ? std::make_unique<dnnl::reorder>(dnnl::reorder::primitive_desc(engine(), p->convWeights, engine(), p->weights))
                                                           : std::make_unique<dnnl::reorder>(dnnl::reorder::primitive_desc(engine(), p->weights, engine(), p->convWeights));
@@ -152,6 +158,7 @@ Plan& planFor(ConvPass pass, const ConvShape& s) {
 void convolve(ConvPass pass, const ConvShape& s, const float* a, const float* b, float* out) {
   Plan& p = planFor(pass, s);
   const ThreadScope scope(p.threads);
+  if (p.direct) return depthwiseDirect(pass, s, a, b, out);
   auto& st = stream();
   auto& e = engine();
   auto mem = [&](const memory::desc& d, const float* ptr) { return memory(d, e, const_cast<float*>(ptr)); };
