@@ -52,8 +52,8 @@ const reference = (pass: ConvPass, s: NativeConvShape, x: Float32Array, w: Float
   const value = new Float64Array(size), scale = new Float64Array(size);
   terms(s, (xi, wi, yi) => {
     const [at, term] = pass === 'forward' ? [yi, x[xi]! * w[wi]!] : pass === 'backwardData' ? [xi, dy[yi]! * w[wi]!] : [wi, x[xi]! * dy[yi]!];
-    value[at] += term;
-    scale[at] += Math.abs(term);
+    value[at] = value[at]! + term;
+    scale[at] = scale[at]! + Math.abs(term);
   });
   return { value, scale };
 };

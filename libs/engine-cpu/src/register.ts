@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { convKernels } from './conv-kernels';
 import { elementwiseKernels } from './elementwise-kernels';
+import { installOutputPool, type PoolableBackend } from '@approx-darts/kernels';
 
 // tfjs-backend-cpu's generic kernels (strided backprop loops, per-element broadcasting index maths) dominate a DARTS
 // step on the cpu engine. These replace the hot ones with typed-array loops for the shapes DARTS uses, falling back
@@ -19,6 +20,9 @@ export const registerFastCpuKernels = (): readonly string[] => {
     tf.unregisterKernel(k.kernelName, 'cpu');
     tf.registerKernel({ kernelName: k.kernelName, backendName: 'cpu', kernelFunc: k.make(original.kernelFunc) });
   }
+  // kernel outputs recycled (libs/kernels/src/output-pool.ts); APPROX_DARTS_NO_POOL=1 allocates each afresh, for comparison
+  const backend = tf.findBackend('cpu');
+  if (backend !== null && process.env['APPROX_DARTS_NO_POOL'] !== '1') installOutputPool(backend as unknown as PoolableBackend);
   done = true;
   return all.map((k) => k.kernelName);
 };

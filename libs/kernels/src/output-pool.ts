@@ -26,7 +26,10 @@ interface PoolState {
   /** Issued arrays currently stored in the backend. */
   readonly stored: WeakSet<Float32Array>;
   freeBytes: number;
-  readonly capBytes: number;
+  /** Bytes of issued arrays stored in the backend now, and the most there have been. */
+  storedBytes: number;
+  peakStoredBytes: number;
+  readonly floorBytes: number;
   /** Counts for the benchmark and the tests. */
   readonly counts: { taken: number; reused: number; recycled: number; escaped: number };
 }
@@ -35,12 +38,18 @@ let state: PoolState | undefined;
 
 const escape = (s: PoolState, values: unknown): void => {
   if (!ArrayBuffer.isView(values)) return;
-  if (s.issued.delete(values.buffer)) s.counts.escaped++;
+  const owner = s.issued.get(values.buffer);
+  if (owner === undefined) return;
+  s.issued.delete(values.buffer);
+  s.counts.escaped++;
+  if (s.stored.delete(owner)) s.storedBytes -= owner.byteLength;
 };
 
 /** Counts of the pool in this process (zeros when it is not installed). */
-export const outputPoolCounts = (): PoolState['counts'] & { readonly freeBytes: number } =>
-  state === undefined ? { taken: 0, reused: 0, recycled: 0, escaped: 0, freeBytes: 0 } : { ...state.counts, freeBytes: state.freeBytes };
+export const outputPoolCounts = (): PoolState['counts'] & { readonly freeBytes: number; readonly storedBytes: number } =>
+  state === undefined
+    ? { taken: 0, reused: 0, recycled: 0, escaped: 0, freeBytes: 0, storedBytes: 0 }
+    : { ...state.counts, freeBytes: state.freeBytes, storedBytes: state.storedBytes };
 
 /**
  * A float32 array of length `n` for a kernel's output, recycled when one is free. Its contents are arbitrary: the
@@ -62,12 +71,22 @@ export const outputFloat32 = (n: number): Float32Array => {
 };
 
 /**
- * Makes the cpu backend return its disposed kernel outputs to the pool (idempotent). `capBytes` bounds what the pool
- * keeps free; beyond it a disposed array is left to the garbage collector.
+ * Makes the cpu backend return its disposed kernel outputs to the pool (idempotent). The pool keeps free at most as
+ * many bytes as its arrays have ever held at once (a search step's working set, then reused by the next step), and
+ * at least `floorBytes`; beyond that a disposed array is left to the garbage collector.
  */
-export const installOutputPool = (backend: PoolableBackend, capBytes = 512 * 2 ** 20): void => {
+export const installOutputPool = (backend: PoolableBackend, floorBytes = 256 * 2 ** 20): void => {
   if (state !== undefined) return;
-  const s: PoolState = { free: new Map(), issued: new WeakMap(), stored: new WeakSet(), freeBytes: 0, capBytes, counts: { taken: 0, reused: 0, recycled: 0, escaped: 0 } };
+  const s: PoolState = {
+    free: new Map(),
+    issued: new WeakMap(),
+    stored: new WeakSet(),
+    freeBytes: 0,
+    storedBytes: 0,
+    peakStoredBytes: 0,
+    floorBytes,
+    counts: { taken: 0, reused: 0, recycled: 0, escaped: 0 },
+  };
   state = s;
   const b = backend as unknown as {
     write: (values: unknown, ...rest: unknown[]) => unknown;
@@ -81,7 +100,11 @@ export const installOutputPool = (backend: PoolableBackend, capBytes = 512 * 2 *
     if (owner === undefined) return;
     // the array itself, stored once, stays recyclable; a view of it, or a second storing, does not
     if (owner !== values || s.stored.has(owner)) escape(s, values);
-    else s.stored.add(owner);
+    else {
+      s.stored.add(owner);
+      s.storedBytes += owner.byteLength;
+      s.peakStoredBytes = Math.max(s.peakStoredBytes, s.storedBytes);
+    }
   };
   const { write, move, readSync, disposeData } = { write: b.write.bind(b), move: b.move.bind(b), readSync: b.readSync.bind(b), disposeData: b.disposeData.bind(b) };
   b.write = (values, ...rest) => {
@@ -104,7 +127,8 @@ export const installOutputPool = (backend: PoolableBackend, capBytes = 512 * 2 *
     if (entry === undefined || backend.data.has(dataId as object) || !(values instanceof Float32Array)) return removed;
     if (s.issued.get(values.buffer) !== values || !s.stored.has(values)) return removed;
     s.stored.delete(values);
-    if (s.freeBytes + values.byteLength > s.capBytes) {
+    s.storedBytes -= values.byteLength;
+    if (s.freeBytes + values.byteLength > Math.max(s.floorBytes, s.peakStoredBytes)) {
       s.issued.delete(values.buffer);
       return removed;
     }

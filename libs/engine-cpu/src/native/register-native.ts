@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { loadCpuNative } from '@approx-darts/cpu-native';
 import { nativeConvKernels } from './native-conv-kernels';
 import { nativeStepKernels } from './native-step-kernels';
-import { declareDirectDilation, installOutputPool, type PoolableBackend } from '@approx-darts/kernels';
+import { declareDirectDilation } from '@approx-darts/kernels';
 
 // The cpu engine's native tier (kernels/cpu-native): registered after, and so over, the TypeScript fast kernels of
 // ../cpu-fast/register.ts, which stay beneath as the fallback of each native kernel.
@@ -27,7 +27,5 @@ export const registerNativeCpuKernels = (): NativeRegistration => {
   }
   // oneDNN's depthwise kernels and backprops take any stride and dilation
   declareDirectDilation('cpu');
-  const backend = tf.findBackend('cpu');
-  if (backend !== null && process.env['APPROX_DARTS_NO_POOL'] !== '1') installOutputPool(backend as unknown as PoolableBackend);
   return (registered = { native: true, detail: loaded.status.detail, kernels: kernels.map((k) => k.kernelName) });
 };
