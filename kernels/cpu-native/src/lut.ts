@@ -1,5 +1,6 @@
 import type { ConvGeometry } from '@approx-darts/approx-conv';
 import type { CpuNativeAddon } from './native';
+import type { DequantizeFactors } from './approx';
 
 /** Table accumulations and window code sums of one approximate convolution (libs/kernels/src/fast-accumulate.ts's shape). */
 export interface NativeAccumulated {
@@ -14,19 +15,29 @@ const geometryArray = (g: ConvGeometry): Int32Array =>
   ]);
 
 /** The LUT accumulation on all cores (src/native/lut_accumulate.cc), bit for bit libs/approx-conv's referenceAccumulate. */
-export const nativeLutAccumulate = (
+export const nativeLutAccumulate = (addon: CpuNativeAddon, g: ConvGeometry, x: Uint8Array, w: Uint8Array, padCode: number, table: Uint16Array): NativeAccumulated => {
+  const positions = g.batch * g.outHeight * g.outWidth;
+  const accumulations = new Int32Array(positions * g.outChannels);
+  const windowSums = new Int32Array(positions * (g.kind === 'depthwise' ? g.inChannels : 1));
+  addon.lutAccumulate(geometryArray(g), x, w, padCode, table, accumulations, windowSums);
+  return { accumulations, windowSums };
+};
+
+/**
+ * The LUT accumulation and libs/approx-conv's dequantizeAccumulations (with the factors it computes) in one pass:
+ * the float outputs, bit for bit, without the integer accumulations ever in memory.
+ */
+export const nativeLutConvolve = (
   addon: CpuNativeAddon,
   g: ConvGeometry,
   x: Uint8Array,
   w: Uint8Array,
   padCode: number,
   table: Uint16Array,
-  into: (name: 'accumulations' | 'windowSums', n: number) => Int32Array = (_, n) => new Int32Array(n),
-): NativeAccumulated => {
-  const positions = g.batch * g.outHeight * g.outWidth;
-  // both written in full by the addon (it zeroes each position before accumulating)
-  const accumulations = into('accumulations', positions * g.outChannels);
-  const windowSums = into('windowSums', positions * (g.kind === 'depthwise' ? g.inChannels : 1));
-  addon.lutAccumulate(geometryArray(g), x, w, padCode, table, accumulations, windowSums);
-  return { accumulations, windowSums };
+  f: DequantizeFactors,
+  into: (n: number) => Float32Array = (n) => new Float32Array(n),
+): Float32Array => {
+  const out = into(g.batch * g.outHeight * g.outWidth * g.outChannels);
+  addon.lutConvolve(geometryArray(g), x, w, padCode, table, f.accScale, f.sumXScale, f.constant, out);
+  return out;
 };

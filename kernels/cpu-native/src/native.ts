@@ -11,6 +11,9 @@ export interface CpuNativeAddon {
   readonly conv: (pass: number, geometry: Int32Array, a: Float32Array, b: Float32Array, out: Float32Array) => void;
   readonly convImpl: (pass: number, geometry: Int32Array) => string;
   readonly lutAccumulate: (geometry: Int32Array, x: Uint8Array, w: Uint8Array, padCode: number, table: Uint16Array, acc: Int32Array, sums: Int32Array) => void;
+  readonly lutConvolve: (
+    geometry: Int32Array, x: Uint8Array, w: Uint8Array, padCode: number, table: Uint16Array, accScale: Float32Array, sumXScale: Float32Array, constant: Float32Array, out: Float32Array,
+  ) => void;
   /** kind 0 max, 1 avg; geometry [N, H, W, C, OH, OW, fh, fw, sh, sw, padTop, padLeft]. */
   readonly pool: (kind: number, geometry: Int32Array, x: Float32Array, y: Float32Array) => void;
   readonly maxPoolGrad: (geometry: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array) => void;
@@ -25,11 +28,8 @@ export interface CpuNativeAddon {
     epsilon: number, momentum: number, y: Float32Array, stats: Float32Array,
   ) => void;
   readonly batchNormTrainGrad: (dy: Float32Array, x: Float32Array, stats: Float32Array, channels: number, dx: Float32Array, sums: Float32Array) => void;
-  readonly dequantize: (
-    dims: Int32Array, acc: Int32Array, sums: Int32Array, accScale: Float32Array, sumXScale: Float32Array, constant: Float32Array, out: Float32Array,
-  ) => void;
   readonly decodePadded: (dims: Int32Array, codes: Uint8Array, table: Float32Array, fill: number, out: Float32Array) => void;
-  readonly quantize: (values: Float32Array, thresholds: Float64Array, origin: number, inverse: number, out: Uint8Array) => void;
+  readonly quantize: (values: Float32Array, thresholds: Float64Array, out: Uint8Array) => void;
   /** Sets the OpenMP threads of every kernel (0 keeps them); returns the count now in force. */
   readonly setThreads: (threads: number) => number;
 }

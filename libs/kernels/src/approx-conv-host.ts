@@ -1,8 +1,8 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
 import { affineFor, codeOf, dequantizeValue, quantizeInto, quantizeWeights, rangeOf, type AffineParams } from '@approx-darts/quantization';
-import { accumulateParallel } from './parallel-accumulate';
-import { nativeDequantizeAccumulations, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
+import { fastAccumulateWithSums } from './fast-accumulate';
+import { nativeApproxConvolve, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
 import type { ApproxConvAttrs } from './kernel-names';
 import { tableById } from './table-registry';
 import { hostValues, type HostBackend } from './host-backend';
@@ -46,14 +46,18 @@ export const hostApproxConv =
     const wv = hostValues(host, filter);
     const recorded = hostValues(host, range);
     const xParams = affineFor(recorded.length === 2 ? { min: recorded[0] as number, max: recorded[1] as number } : rangeOf(xv), a.quantization);
-    // the codes and accumulations are this call's temporaries (kernel-scratch.ts)
+    // the codes are this call's temporary (kernel-scratch.ts)
     const xCodes = nativeQuantizeInto(xParams, xv, 'approx-conv-x-codes') ?? quantizeInto(xParams, xv);
     const w = quantizeWeights(wv, g.outChannels, a.quantization, a.perChannel);
     const padCode = codeOf(xParams);
-    const { accumulations, windowSums } = accumulateParallel(g, xCodes, w.codes, padCode, tableById(a.tableId).products);
+    const table = tableById(a.tableId).products;
     const wSums = filterCodeSums(g, w.codes);
-    // the native addon's loops where it is built (same binary32 steps), else these TypeScript ones
-    const out = nativeDequantizeAccumulations(g, accumulations, windowSums, wSums, xParams, w.params) ?? dequantizeAccumulations(g, accumulations, windowSums, wSums, xParams, w.params);
+    // the native addon's one pass where it is built (same integer sums, same binary32 steps), else these TypeScript loops
+    const accumulateThenDequantize = (): Float32Array => {
+      const { accumulations, windowSums } = fastAccumulateWithSums(g, xCodes, w.codes, padCode, table);
+      return dequantizeAccumulations(g, accumulations, windowSums, wSums, xParams, w.params);
+    };
+    const out = nativeApproxConvolve(g, xCodes, w.codes, padCode, table, wSums, xParams, w.params) ?? accumulateThenDequantize();
     const xq = nativePaddedFakeQuantized(g, xCodes, xParams) ?? paddedFakeQuantized(g, xCodes, xParams);
     return [
       host.makeTensorInfo([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32', out),

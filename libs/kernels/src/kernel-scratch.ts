@@ -1,4 +1,4 @@
-// Temporaries of one host kernel call (an approximate convolution's codes and accumulations), kept from call to call
+// Temporaries of one host kernel call (an approximate convolution's input codes), kept from call to call
 // instead of allocated afresh: they never leave the call that fills them, and a JavaScript kernel call runs to its
 // end before the next begins. Grown to the largest size asked for under each name.
 
@@ -14,6 +14,3 @@ const bufferOf = (name: string, bytes: number): ArrayBuffer => {
 
 /** A Uint8Array of length `n` for this call only (arbitrary contents; the next call under `name` reuses it). */
 export const scratchUint8 = (name: string, n: number): Uint8Array => new Uint8Array(bufferOf(name, n), 0, n);
-
-/** An Int32Array of length `n` for this call only (arbitrary contents; the next call under `name` reuses it). */
-export const scratchInt32 = (name: string, n: number): Int32Array => new Int32Array(bufferOf(name, 4 * n), 0, n);

@@ -1,13 +1,15 @@
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
-import { dequantizeAccumulations, geometryFor, paddingAfter, windowSize } from '@approx-darts/approx-conv';
+import { describe, expect, it } from 'vitest';
+import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter } from '@approx-darts/approx-conv';
 import { affineFor, codeOf, dequantizeValue, quantizeInto, type QuantMode } from '@approx-darts/quantization';
 import { cpuNativeStatus, loadCpuNative } from '@approx-darts/cpu-native';
-import { nativeDequantizeAccumulations, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
+import { fastAccumulateWithSums } from './fast-accumulate';
+import { nativeApproxConvolve, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
 
-// The native float ends of the host approximate convolution against libs/approx-conv's and libs/quantization's
-// TypeScript, bit for bit (binary32 steps, subnormals flushed), on random geometries, ranges and accumulations; the
-// LUT accumulation's depthwise and dense loops are compared in test/conformance.
+// The native host loops of the approximate convolution against libs/approx-conv's and libs/quantization's
+// TypeScript, bit for bit (integer sums, binary32 steps, subnormals flushed), on random geometries, ranges, codes and
+// tables: the fused accumulation and dequantization, the padded decode, the quantization. The accumulations alone
+// are compared across every implementation in test/conformance.
 
 const reason = loadCpuNative().ok ? undefined : cpuNativeStatus().detail;
 if (reason !== undefined) console.warn(`skipped: native approximate-convolution host loops: ${reason}`);
@@ -32,23 +34,25 @@ const caseArb = fc.record({
 });
 
 describe.skipIf(reason !== undefined)('native host loops of the approximate convolution', () => {
-  test.prop([caseArb], { numRuns: 60 })('dequantization and padded decode equal the TypeScript, bit for bit', (p) => {
-    if (p.pad === 'valid' && p.k > p.h) return;
+  test.prop([caseArb], { numRuns: 60 })('the fused accumulation and dequantization, and the padded decode, equal the TypeScript, bit for bit', (p) => {
+    const dilation = 1 + (p.seed % 2);
+    if (p.pad === 'valid' && (p.k - 1) * dilation + 1 > p.h) return;
     const last = p.kind === 'depthwise' ? 1 + (p.last % 2) : p.last;
-    const g = geometryFor(p.kind, [p.batch, p.h, p.h, p.c], [p.k, p.k, p.c, last], { strides: p.stride, dilations: 1, pad: p.pad });
+    const g = geometryFor(p.kind, [p.batch, p.h, p.h, p.c], [p.k, p.k, p.c, last], { strides: p.stride, dilations: dilation, pad: p.pad });
     let s = p.seed >>> 0;
     const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
-    const positions = g.batch * g.outHeight * g.outWidth;
-    const acc = Int32Array.from({ length: positions * g.outChannels }, () => next() % (windowSize(g) * 65536));
-    const xSums = Int32Array.from({ length: positions * (p.kind === 'depthwise' ? g.inChannels : 1) }, () => next() % (windowSize(g) * 256));
-    const wSums = Int32Array.from({ length: g.outChannels }, () => next() % 4096);
+    const codes = Uint8Array.from({ length: g.batch * g.inHeight * g.inWidth * g.inChannels }, () => next() % 256);
+    const wCodes = Uint8Array.from({ length: p.k * p.k * (p.kind === 'depthwise' ? 1 : g.inChannels) * g.outChannels }, () => next() % 256);
+    const table = Uint16Array.from({ length: 65536 }, () => next() % 65536);
+    const padCode = next() % 256;
+    const wSums = filterCodeSums(g, wCodes);
     const x = affineFor({ min: p.lo, max: p.hi }, p.mode);
     const w = Array.from({ length: g.outChannels }, (_, co) => affineFor({ min: p.perChannel ? p.lo / (co + 1) : p.lo, max: p.hi }, p.mode));
-    const native = nativeDequantizeAccumulations(g, acc, xSums, wSums, x, w);
+    const { accumulations, windowSums } = fastAccumulateWithSums(g, codes, wCodes, padCode, table);
+    const native = nativeApproxConvolve(g, codes, wCodes, padCode, table, wSums, x, w);
     expect(native).toBeDefined();
-    expect(bits(native as Float32Array)).toEqual(bits(dequantizeAccumulations(g, acc, xSums, wSums, x, w)));
+    expect(bits(native as Float32Array)).toEqual(bits(dequantizeAccumulations(g, accumulations, windowSums, wSums, x, w)));
 
-    const codes = Uint8Array.from({ length: g.batch * g.inHeight * g.inWidth * g.inChannels }, () => next() & 255);
     const decoded = nativePaddedFakeQuantized(g, codes, x);
     const after = paddingAfter(g);
     const [ph, pw] = [g.inHeight + g.padTop + after.bottom, g.inWidth + g.padLeft + after.right];
@@ -66,6 +70,17 @@ describe.skipIf(reason !== undefined)('native host loops of the approximate conv
     numRuns: 100,
   })('quantization equals quantizeInto on any float32 values (NaN, infinities, subnormals included)', (values, lo, hi, mode) => {
     const p = affineFor({ min: lo, max: hi }, mode);
+    expect(Array.from(nativeQuantizeInto(p, values) as Uint8Array)).toEqual(Array.from(quantizeInto(p, values)));
+  });
+
+  it('quantization equals quantizeInto on an array long enough to split over threads', () => {
+    const p = affineFor({ min: -1.3, max: 2.1 }, 'asymmetric');
+    const specials = [Number.NaN, Infinity, -Infinity, -0, 1e-40, -1e-40, -1.3, 2.1];
+    let state = 12345;
+    const values = Float32Array.from({ length: 70_001 }, (_, i) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return i % 97 === 0 ? (specials[i % specials.length] as number) : (state / 2 ** 32) * 4 - 1.6;
+    });
     expect(Array.from(nativeQuantizeInto(p, values) as Uint8Array)).toEqual(Array.from(quantizeInto(p, values)));
   });
 });

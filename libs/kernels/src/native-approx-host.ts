@@ -1,6 +1,6 @@
 import { paddingAfter, windowSize, type ConvGeometry } from '@approx-darts/approx-conv';
 import { codeOf, dequantizeTerms, dequantizeValue, thresholdTable, type AffineParams } from '@approx-darts/quantization';
-import { loadCpuNative, nativeDecodePadded, nativeDequantize, nativeQuantize } from '@approx-darts/cpu-native';
+import { loadCpuNative, nativeDecodePadded, nativeLutConvolve, nativeQuantize } from '@approx-darts/cpu-native';
 import { outputFloat32 } from './output-pool';
 import { scratchUint8 } from './kernel-scratch';
 
@@ -8,11 +8,16 @@ import { scratchUint8 } from './kernel-scratch';
 // kernel runs its TypeScript loops): the per-channel factors are computed here with libs/quantization's own
 // functions, the per-element work in C++ (kernels/cpu-native/src/native/approx_host.cc) in the same binary32 steps.
 
-/** dequantizeAccumulations (libs/approx-conv) on the addon, or undefined without it. */
-export const nativeDequantizeAccumulations = (
+/**
+ * The approximate convolution's outputs from its codes on the addon, or undefined without it: libs/approx-conv's
+ * accumulate and dequantizeAccumulations in one native pass (kernels/cpu-native's lutConvolve), bit for bit.
+ */
+export const nativeApproxConvolve = (
   g: ConvGeometry,
-  acc: Int32Array,
-  xSums: Int32Array,
+  xCodes: Uint8Array,
+  wCodes: Uint8Array,
+  padCode: number,
+  table: Uint16Array,
   wSums: Int32Array,
   x: AffineParams,
   w: readonly AffineParams[],
@@ -21,11 +26,12 @@ export const nativeDequantizeAccumulations = (
   if (!loaded.ok) return undefined;
   const k = windowSize(g);
   const terms = Array.from({ length: g.outChannels }, (_, co) => dequantizeTerms(x, w[co] ?? (w[0] as AffineParams), wSums[co] as number, k));
-  return nativeDequantize(loaded.addon, g, acc, xSums, {
+  const factors = {
     accScale: Float32Array.from(terms, (t) => t.accScale),
     sumXScale: Float32Array.from(terms, (t) => t.sumXScale),
     constant: Float32Array.from(terms, (t) => t.constant),
-  }, outputFloat32);
+  };
+  return nativeLutConvolve(loaded.addon, g, xCodes, wCodes, padCode, table, factors, outputFloat32);
 };
 
 /** The fake-quantized input padded with the fake-quantized 0.0 (approx-conv-host.ts's paddedFakeQuantized), or undefined. */
@@ -46,5 +52,5 @@ export const nativePaddedFakeQuantized = (g: ConvGeometry, xCodes: Uint8Array, x
 export const nativeQuantizeInto = (p: AffineParams, values: Float32Array, scratch?: string): Uint8Array | undefined => {
   const loaded = loadCpuNative();
   const into = scratch === undefined ? undefined : (n: number) => scratchUint8(scratch, n);
-  return loaded.ok ? nativeQuantize(loaded.addon, values, thresholdTable(p), p.min, 1 / p.scale, into) : undefined;
+  return loaded.ok ? nativeQuantize(loaded.addon, values, thresholdTable(p), into) : undefined;
 };

@@ -111,6 +111,23 @@ Napi::Value LutAccumulate(const Napi::CallbackInfo& info) {
   });
 }
 
+// lutConvolve(geometry: Int32Array(16), x, w, padCode, table: Uint16Array, accScale, sumXScale, constant, out: Float32Array)
+Napi::Value LutConvolve(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int32_t* v = geometryArg(info, 0, 16);
+    const LutShape g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] != 0};
+    if (g.depthwise && g.outChannels % g.inChannels != 0) fail("depthwise: output channels must be a multiple of input channels");
+    const size_t positions = product({g.batch, g.outHeight, g.outWidth});
+    const int padCode = info[3].ToNumber().Int32Value();
+    if (padCode < 0 || padCode > 255) fail("padCode must be a code 0..255");
+    lutConvolve(g, arrayArg<uint8_t>(info, 1, product({g.batch, g.inHeight, g.inWidth, g.inChannels}), "x"),
+                arrayArg<uint8_t>(info, 2, product({g.filterHeight, g.filterWidth, g.depthwise ? 1 : g.inChannels, g.outChannels}), "w"), padCode,
+                arrayArg<uint16_t>(info, 4, 65536, "table"), arrayArg<float>(info, 5, g.outChannels, "accScale"), arrayArg<float>(info, 6, g.outChannels, "sumXScale"),
+                arrayArg<float>(info, 7, g.outChannels, "constant"), arrayArg<float>(info, 8, positions * g.outChannels, "out"));
+    return info.Env().Undefined();
+  });
+}
+
 template <typename T>
 size_t lengthOf(const Napi::CallbackInfo& info, size_t i, const char* name) {
   arrayArg<T>(info, i, 0, name);
@@ -246,21 +263,6 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
   });
 }
 
-// dequantize(dims: Int32Array [positions, outChannels, inChannels (0 = conv2d), mult], acc, sums, accScale, sumXScale, constant, out)
-Napi::Value Dequantize(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    const int32_t* d = geometryArg(info, 0, 4);
-    if (d[0] <= 0) fail("dequantize: positions must be positive");
-    const size_t positions = static_cast<size_t>(d[0]);
-    const int oc = d[1], ic = d[2], mult = d[3];
-    if (oc <= 0 || ic < 0 || mult <= 0 || (ic > 0 && oc != ic * mult)) fail("dequantize: inconsistent channel counts");
-    dequantize(positions, oc, ic, mult, arrayArg<int32_t>(info, 1, positions * oc, "acc"), arrayArg<int32_t>(info, 2, positions * (ic == 0 ? 1 : ic), "sums"),
-               arrayArg<float>(info, 3, oc, "accScale"), arrayArg<float>(info, 4, oc, "sumXScale"), arrayArg<float>(info, 5, oc, "constant"),
-               arrayArg<float>(info, 6, positions * oc, "out"));
-    return info.Env().Undefined();
-  });
-}
-
 // decodePadded(dims: Int32Array [batch, height, width, channels, padTop, padLeft, paddedHeight, paddedWidth], codes, table, fill, out)
 Napi::Value DecodePadded(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -279,8 +281,7 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
     const size_t n = lengthOf<float>(info, 0, "values");
     if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || info[1].As<Napi::Float64Array>().ElementLength() != 257)
       fail("thresholds must be a Float64Array of 257");
-    quantize(n, arrayArg<float>(info, 0, n, "values"), info[1].As<Napi::Float64Array>().Data(), info[2].ToNumber().DoubleValue(), info[3].ToNumber().DoubleValue(),
-             arrayArg<uint8_t>(info, 4, n, "out"));
+    quantize(n, arrayArg<float>(info, 0, n, "values"), info[1].As<Napi::Float64Array>().Data(), arrayArg<uint8_t>(info, 2, n, "out"));
     return info.Env().Undefined();
   });
 }
@@ -309,6 +310,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv", Napi::Function::New(env, Conv));
   exports.Set("convImpl", Napi::Function::New(env, ConvImpl));
   exports.Set("lutAccumulate", Napi::Function::New(env, LutAccumulate));
+  exports.Set("lutConvolve", Napi::Function::New(env, LutConvolve));
   exports.Set("pool", Napi::Function::New(env, Pool));
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad));
@@ -319,7 +321,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("weightedSumDots", Napi::Function::New(env, WeightedSumDots));
   exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrain));
   exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad));
-  exports.Set("dequantize", Napi::Function::New(env, Dequantize));
   exports.Set("decodePadded", Napi::Function::New(env, DecodePadded));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

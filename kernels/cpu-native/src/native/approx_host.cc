@@ -14,21 +14,15 @@ inline float flush(float v) { return v < FLT_MIN && v > -FLT_MIN ? 0.0f : v; }
 
 }  // namespace
 
-void dequantize(size_t positions, int outChannels, int inChannels, int mult, const int32_t* acc, const int32_t* sums, const float* accScale,
-                const float* sumXScale, const float* constant, float* out) {
-  // window sums per position (conv2d: inChannels 0) or per input channel, whose `mult` outputs share it (depthwise)
-  const int groups = inChannels == 0 ? 1 : inChannels, perGroup = inChannels == 0 ? outChannels : mult;
-#pragma omp parallel for schedule(static) if (positions * outChannels >= kParallelFrom)
-  for (size_t p = 0; p < positions; p++)
-    for (int c = 0; c < groups; c++) {
-      const float sx = static_cast<float>(sums[p * (inChannels == 0 ? 1 : inChannels) + c]);
-      for (int co = c * perGroup; co < (c + 1) * perGroup; co++) {
-        const size_t i = p * outChannels + co;
-        const float a = flush(accScale[co] * static_cast<float>(acc[i]));
-        const float b = flush(sumXScale[co] * sx);
-        out[i] = flush(flush(a + b) + constant[co]);
-      }
-    }
+void dequantizeRow(int n, const int32_t* __restrict acc, const float* __restrict sums, const float* __restrict accScale, const float* __restrict sumXScale,
+                   const float* __restrict constant, float* __restrict out) {
+  // flush() as a select on |v| (no branch), so that the loop vectorizes
+  const auto flushed = [](float v) { return std::fabs(v) < FLT_MIN ? 0.0f : v; };
+  for (int j = 0; j < n; j++) {
+    const float a = flushed(accScale[j] * static_cast<float>(acc[j]));
+    const float b = flushed(sumXScale[j] * sums[j]);
+    out[j] = flushed(flushed(a + b) + constant[j]);
+  }
 }
 
 void decodePadded(int batch, int height, int width, int channels, int padTop, int padLeft, int paddedHeight, int paddedWidth, const uint8_t* codes,
@@ -46,17 +40,36 @@ void decodePadded(int batch, int height, int width, int channels, int padTop, in
   }
 }
 
-void quantize(size_t n, const float* values, const double* t, double origin, double inverse, uint8_t* out) {
-#pragma omp parallel for schedule(static) if (n >= kParallelFrom)
-  for (size_t i = 0; i < n; i++) {
-    float v = values[i];
-    if (v < FLT_MIN && v > -FLT_MIN) v = 0.0f;
-    const double estimate = std::floor((static_cast<double>(v) - origin) * inverse + 0.5);
-    int q = estimate >= 0 ? (estimate <= 255 ? static_cast<int>(estimate) : 255) : 0;  // NaN -> 0
-    while (v >= t[q + 1]) q++;
-    while (v < t[q]) q--;
+namespace {
+
+// Codes of values[from, to): see quantize(). The eight steps are written out so that the loop vectorizes.
+void codes(const float* __restrict values, const double* __restrict t, uint8_t* __restrict out, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++) {
+    // subnormals to zero (a zero's sign compares alike) by a factor rather than a branch, which would stop vectorizing
+    const float v = values[i];
+    const double d = v * static_cast<float>(std::fabs(v) >= FLT_MIN);
+    int q = (d >= t[128]) * 128;
+    q += (d >= t[q + 64]) * 64;
+    q += (d >= t[q + 32]) * 32;
+    q += (d >= t[q + 16]) * 16;
+    q += (d >= t[q + 8]) * 8;
+    q += (d >= t[q + 4]) * 4;
+    q += (d >= t[q + 2]) * 2;
+    q += (d >= t[q + 1]) * 1;
     out[i] = static_cast<uint8_t>(q);
   }
+}
+
+}  // namespace
+
+void quantize(size_t n, const float* values, const double* t, uint8_t* out) {
+  // The code is the count of thresholds t[1..255] at or below the value (t non-decreasing, libs/quantization's
+  // thresholdTable): an eight-step binary search, branch-free so that it runs as vector gathers. NaN passes no
+  // threshold (code 0), as the TypeScript coder's comparisons do.
+  constexpr size_t block = 4096;
+  const size_t blocks = (n + block - 1) / block;
+#pragma omp parallel for schedule(static) if (n >= kParallelFrom)
+  for (size_t b = 0; b < blocks; b++) codes(values, t, out, b * block, std::min(n, (b + 1) * block));
 }
 
 }  // namespace cpunative

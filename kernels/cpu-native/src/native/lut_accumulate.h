@@ -19,4 +19,9 @@ struct LutShape {
 // acc: batch*outH*outW*outC; sums: batch*outH*outW (conv2d) or batch*outH*outW*inC (depthwise). Both overwritten.
 void lutAccumulate(const LutShape& g, const uint8_t* x, const uint8_t* w, int padCode, const uint16_t* table, int32_t* acc, int32_t* sums);
 
+// The accumulation and approx_host.h's dequantize in one pass (the per-channel factors as there): out is
+// batch*outH*outW*outC floats, bit for bit dequantize(lutAccumulate(...)), without the integer arrays in memory.
+void lutConvolve(const LutShape& g, const uint8_t* x, const uint8_t* w, int padCode, const uint16_t* table, const float* accScale, const float* sumXScale,
+                 const float* constant, float* out);
+
 }  // namespace cpunative
