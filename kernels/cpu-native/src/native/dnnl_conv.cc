@@ -61,9 +61,10 @@ struct Plan {
 int configuredThreads = 0;
 int configured() { return configuredThreads > 0 ? configuredThreads : (configuredThreads = omp_get_max_threads()); }
 
-// A search step runs thousands of small convolutions; below about a millisecond of work per thread, waking the
-// second thread and waiting at oneDNN's barriers costs more than it saves, and on a loaded machine a barrier can wait
-// a whole scheduler slice for a descheduled thread. Such shapes run on one thread, large ones on all.
+// A search step runs thousands of small convolutions: a shape gets a thread per 256k multiply-adds (a few tens of
+// microseconds of work), below which waking the second thread and waiting at oneDNN's barriers costs about what it
+// saves. On this project's 2-core machine, 8M (one thread nearly always) made the search step slower, 1M and 64k
+// no faster (the search step of bench/pytorch-peer.ts, timed at each setting).
 constexpr double kMinMacsPerThread = 1 << 18;
 
 int threadsFor(const ConvShape& s) {
