@@ -23,16 +23,17 @@ beforeAll(async () => {
 
 describe('output pool', () => {
   // first: the bound depends on the most the pool's arrays ever held at once
-  it('keeps free no more than the most its arrays ever held at once, or the floor when more', () => {
+  it('keeps free no more than the most its arrays ever held at once, or the floor when more, the least recent length giving way', () => {
     const [small, large] = [(512 * 1024) / 4, (640 * 1024) / 4];
     const first = output(small, 1);
     first.tensor.dispose();
-    // 512 KiB free now; 640 KiB more would pass the 1 MiB floor, and no more than 640 KiB was ever held at once
+    // 512 KiB free now; 640 KiB more would pass the 1 MiB floor (no more than 640 KiB was ever held at once), so the
+    // 512 KiB array, returned less recently, is dropped for it
     const second = output(large, 1);
     second.tensor.dispose();
-    expect(outputPoolCounts().freeBytes).toBe(512 * 1024);
-    expect(outputFloat32(large)).not.toBe(second.values);
-    expect(outputFloat32(small)).toBe(first.values);
+    expect(outputPoolCounts().freeBytes).toBe(640 * 1024);
+    expect(outputFloat32(small)).not.toBe(first.values);
+    expect(outputFloat32(large)).toBe(second.values);
   });
 
   it('hands a disposed output to the next kernel output of the same length', () => {

@@ -128,11 +128,29 @@ export const installOutputPool = (backend: PoolableBackend, floorBytes = 256 * 2
     if (s.issued.get(values.buffer) !== values || !s.stored.has(values)) return removed;
     s.stored.delete(values);
     s.storedBytes -= values.byteLength;
-    if (s.freeBytes + values.byteLength > Math.max(s.floorBytes, s.peakStoredBytes)) {
+    const bound = Math.max(s.floorBytes, s.peakStoredBytes);
+    if (values.byteLength > bound) {
       s.issued.delete(values.buffer);
       return removed;
     }
+    // over the bound, the lengths returned least recently give way (a network of other shapes ran before)
+    for (const [length, stale] of s.free) {
+      if (s.freeBytes + values.byteLength <= bound) break;
+      if (length === values.length) continue;
+      while (stale.length > 0 && s.freeBytes + values.byteLength > bound) {
+        const dropped = stale.pop() as Float32Array;
+        s.issued.delete(dropped.buffer);
+        s.freeBytes -= dropped.byteLength;
+      }
+      if (stale.length === 0) s.free.delete(length);
+    }
+    if (s.freeBytes + values.byteLength > bound) {
+      s.issued.delete(values.buffer);
+      return removed;
+    }
+    // the Map keeps lengths in the order they were last returned to
     const list = s.free.get(values.length) ?? [];
+    s.free.delete(values.length);
     list.push(values);
     s.free.set(values.length, list);
     s.freeBytes += values.byteLength;
