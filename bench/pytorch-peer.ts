@@ -2,10 +2,12 @@
 // engine against PyTorch on the CPU, side by side in one run and at the same thread count. The peer is this
 // repository's own PyTorch version of the search network (bench/pytorch/darts_search_step.py: same operations,
 // shapes and optimizers), run with Debian's python3-torch through /usr/bin/python3. Each network is measured peer,
-// then ours fp32, then ours mul8u_NGR, so load on a shared machine hits all three alike.
-// Usage: npx tsx bench/pytorch-peer.ts [threads] [timed steps] [networks] [label]
+// then ours fp32, then ours mul8u_NGR, so load on a shared machine hits all three alike; the triple is repeated for
+// several rounds and each column reports its median round (all rounds are in the JSON).
+// Usage: npx tsx bench/pytorch-peer.ts [threads] [timed steps] [networks] [label] [rounds]
 //   threads: default 2 (PyTorch's torch.set_num_threads and the native addon's OpenMP threads);
-//   timed steps: default 3 (after one untimed warm-up step each); networks: tiny,paper (default both).
+//   timed steps: default 3 (after one untimed warm-up step each); networks: tiny,paper (default both);
+//   rounds: default 3.
 // Writes bench/results/pytorch-peer.json (pytorch-peer-<label>.json with a label). Without /usr/bin/python3 + torch the peer rows say why and are skipped.
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +28,8 @@ import { setNativeThreads } from '@approx-darts/cpu-native';
 const threads = Number(process.argv[2] ?? 2);
 const timedSteps = Number(process.argv[3] ?? 3);
 const networks = (process.argv[4] ?? 'tiny,paper').split(',') as (keyof typeof SHAPES)[];
-const label = process.argv[5];
+const label = process.argv[5] || undefined;
+const rounds = Number(process.argv[6] ?? 3);
 
 const SHAPES = {
   tiny: { cells: 3, channels: 4, batch: 16 },
@@ -95,25 +98,40 @@ interface Row {
   readonly oursNgrImagesPerSecond: number;
   readonly fp32VsPytorch: number | null;
   readonly ngrStepOverFp32Step: number;
+  /** Every round's figures, in the order measured (the row holds their medians). */
+  readonly rounds: readonly { readonly pytorch: number | null; readonly fp32: number; readonly ngr: number }[];
 }
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
 const rows: Row[] = [];
 let torchVersion: string | null = null;
 for (const network of networks) {
-  const peer = missing === undefined ? runPeer(network) : undefined;
-  if (peer !== undefined) torchVersion = peer.torch;
-  const fp32 = await runOurs(network, DARTS_SPACE, null);
-  const approx = await runOurs(network, approxDartsSpace('mul8u_NGR'), { table: ngr, quantization: 'asymmetric', perChannelWeights: false });
-  const row: Row = {
+  const measured: { pytorch: number | null; fp32: number; ngr: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const peer = missing === undefined ? runPeer(network) : undefined;
+    if (peer !== undefined) torchVersion = peer.torch;
+    const fp32 = await runOurs(network, DARTS_SPACE, null);
+    const approx = await runOurs(network, approxDartsSpace('mul8u_NGR'), { table: ngr, quantization: 'asymmetric', perChannelWeights: false });
+    measured.push({ pytorch: peer?.imagesPerSecond ?? null, fp32: fp32.imagesPerSecond, ngr: approx.imagesPerSecond });
+    console.log(`${network} round ${round + 1}: pytorch ${peer?.imagesPerSecond.toFixed(2) ?? '-'} img/s, ours fp32 ${fp32.imagesPerSecond.toFixed(2)}, ours mul8u_NGR ${approx.imagesPerSecond.toFixed(2)}`);
+  }
+  const peerMedian = missing === undefined ? median(measured.map((m) => m.pytorch as number)) : null;
+  const fp32Median = median(measured.map((m) => m.fp32));
+  const ngrMedian = median(measured.map((m) => m.ngr));
+  rows.push({
     network,
     batch: SHAPES[network].batch,
-    pytorchImagesPerSecond: peer?.imagesPerSecond ?? null,
-    oursFp32ImagesPerSecond: fp32.imagesPerSecond,
-    oursNgrImagesPerSecond: approx.imagesPerSecond,
-    fp32VsPytorch: peer === undefined ? null : fp32.imagesPerSecond / peer.imagesPerSecond,
-    ngrStepOverFp32Step: approx.secondsPerStep / fp32.secondsPerStep,
-  };
-  rows.push(row);
-  console.log(`${network}: pytorch ${row.pytorchImagesPerSecond?.toFixed(2) ?? '-'} img/s, ours fp32 ${row.oursFp32ImagesPerSecond.toFixed(2)}, ours mul8u_NGR ${row.oursNgrImagesPerSecond.toFixed(2)}`);
+    pytorchImagesPerSecond: peerMedian,
+    oursFp32ImagesPerSecond: fp32Median,
+    oursNgrImagesPerSecond: ngrMedian,
+    fp32VsPytorch: peerMedian === null ? null : fp32Median / peerMedian,
+    // images/s are inverse step times: the NGR step over the fp32 step
+    ngrStepOverFp32Step: fp32Median / ngrMedian,
+    rounds: measured,
+  });
 }
 const fmt = (v: number | null, d: number) => (v === null ? '-' : v.toFixed(d));
 console.table(
@@ -133,7 +151,7 @@ await writeFile(
   `${JSON.stringify(
     {
       bench: 'pytorch-peer',
-      what: 'images/s of one first-order bi-level search step (architecture step + weight step on a batch each), fp32, ours (cpu engine) and PyTorch CPU side by side; ours mul8u_NGR and its step time over the fp32 step',
+      what: 'images/s of one first-order bi-level search step (architecture step + weight step on a batch each), fp32, ours (cpu engine) and PyTorch CPU side by side; ours mul8u_NGR and its step time over the fp32 step; medians over rounds',
       command: `npx tsx bench/pytorch-peer.ts ${process.argv.slice(2).join(' ')}`,
       commit: execSync('git rev-parse --short HEAD').toString().trim(),
       engine: engine.detail,
@@ -141,9 +159,10 @@ await writeFile(
       torch: torchVersion,
       peer: missing === undefined ? peerScript : `skipped: ${missing}`,
       timedSteps,
+      rounds,
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
-      note: 'the machine is shared by several engineers; the three columns of a row are measured back to back so load hits them alike',
+      note: 'the machine is shared; the three figures of a round are measured back to back so load hits them alike, and rows give the median round',
       date: new Date().toISOString(),
       results: rows,
     },
