@@ -94,36 +94,48 @@ Napi::Value ConvImpl(const Napi::CallbackInfo& info) {
   });
 }
 
-// lutAccumulate(geometry: Int32Array(16), x: Uint8Array, w: Uint8Array, padCode, table: Uint16Array, acc: Int32Array, sums: Int32Array)
+// The arguments lutAccumulate and lutConvolve share: geometry: Int32Array(16), x: Uint8Array, w: Uint8Array, padCode,
+// table: Uint16Array, checked.
+struct LutArgs {
+  LutShape g;
+  size_t positions;
+  const uint8_t* x;
+  const uint8_t* w;
+  int padCode;
+  const uint16_t* table;
+};
+
+LutArgs lutArgs(const Napi::CallbackInfo& info) {
+  const int32_t* v = geometryArg(info, 0, 16);
+  const LutShape g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] != 0};
+  if (g.depthwise && g.outChannels % g.inChannels != 0) fail("depthwise: output channels must be a multiple of input channels");
+  const int padCode = info[3].ToNumber().Int32Value();
+  if (padCode < 0 || padCode > 255) fail("padCode must be a code 0..255");
+  return {g,
+          product({g.batch, g.outHeight, g.outWidth}),
+          arrayArg<uint8_t>(info, 1, product({g.batch, g.inHeight, g.inWidth, g.inChannels}), "x"),
+          arrayArg<uint8_t>(info, 2, product({g.filterHeight, g.filterWidth, g.depthwise ? 1 : g.inChannels, g.outChannels}), "w"),
+          padCode,
+          arrayArg<uint16_t>(info, 4, 65536, "table")};
+}
+
+// lutAccumulate(geometry, x, w, padCode, table, acc: Int32Array, sums: Int32Array)
 Napi::Value LutAccumulate(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
-    const int32_t* v = geometryArg(info, 0, 16);
-    const LutShape g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] != 0};
-    if (g.depthwise && g.outChannels % g.inChannels != 0) fail("depthwise: output channels must be a multiple of input channels");
-    const size_t positions = product({g.batch, g.outHeight, g.outWidth});
-    const int padCode = info[3].ToNumber().Int32Value();
-    if (padCode < 0 || padCode > 255) fail("padCode must be a code 0..255");
-    lutAccumulate(g, arrayArg<uint8_t>(info, 1, product({g.batch, g.inHeight, g.inWidth, g.inChannels}), "x"),
-                  arrayArg<uint8_t>(info, 2, product({g.filterHeight, g.filterWidth, g.depthwise ? 1 : g.inChannels, g.outChannels}), "w"), padCode,
-                  arrayArg<uint16_t>(info, 4, 65536, "table"), arrayArg<int32_t>(info, 5, positions * g.outChannels, "acc"),
-                  arrayArg<int32_t>(info, 6, positions * (g.depthwise ? g.inChannels : 1), "sums"));
+    const LutArgs a = lutArgs(info);
+    lutAccumulate(a.g, a.x, a.w, a.padCode, a.table, arrayArg<int32_t>(info, 5, a.positions * a.g.outChannels, "acc"),
+                  arrayArg<int32_t>(info, 6, a.positions * (a.g.depthwise ? a.g.inChannels : 1), "sums"));
     return info.Env().Undefined();
   });
 }
 
-// lutConvolve(geometry: Int32Array(16), x, w, padCode, table: Uint16Array, accScale, sumXScale, constant, out: Float32Array)
+// lutConvolve(geometry, x, w, padCode, table, accScale, sumXScale, constant: Float32Array (outC each), out: Float32Array)
 Napi::Value LutConvolve(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
-    const int32_t* v = geometryArg(info, 0, 16);
-    const LutShape g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] != 0};
-    if (g.depthwise && g.outChannels % g.inChannels != 0) fail("depthwise: output channels must be a multiple of input channels");
-    const size_t positions = product({g.batch, g.outHeight, g.outWidth});
-    const int padCode = info[3].ToNumber().Int32Value();
-    if (padCode < 0 || padCode > 255) fail("padCode must be a code 0..255");
-    lutConvolve(g, arrayArg<uint8_t>(info, 1, product({g.batch, g.inHeight, g.inWidth, g.inChannels}), "x"),
-                arrayArg<uint8_t>(info, 2, product({g.filterHeight, g.filterWidth, g.depthwise ? 1 : g.inChannels, g.outChannels}), "w"), padCode,
-                arrayArg<uint16_t>(info, 4, 65536, "table"), arrayArg<float>(info, 5, g.outChannels, "accScale"), arrayArg<float>(info, 6, g.outChannels, "sumXScale"),
-                arrayArg<float>(info, 7, g.outChannels, "constant"), arrayArg<float>(info, 8, positions * g.outChannels, "out"));
+    const LutArgs a = lutArgs(info);
+    const int co = a.g.outChannels;
+    lutConvolve(a.g, a.x, a.w, a.padCode, a.table, arrayArg<float>(info, 5, co, "accScale"), arrayArg<float>(info, 6, co, "sumXScale"),
+                arrayArg<float>(info, 7, co, "constant"), arrayArg<float>(info, 8, a.positions * co, "out"));
     return info.Env().Undefined();
   });
 }

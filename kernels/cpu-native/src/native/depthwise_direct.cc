@@ -18,6 +18,21 @@ void columns(const ConvShape& s, int kw, int& lo, int& hi) {
   if (hi < lo) hi = lo;
 }
 
+// Every tap of output row oy that reads a row of the image: f(tap, iy, lo, hi, offset), output columns [lo, hi)
+// reading input columns ox * strideWidth + offset of input row iy.
+template <typename F>
+void forTaps(const ConvShape& s, int oy, F f) {
+  for (int kh = 0; kh < s.filterHeight; kh++) {
+    const int iy = oy * s.strideHeight + kh * s.dilationHeight - s.padTop;
+    if (iy < 0 || iy >= s.inHeight) continue;
+    for (int kw = 0; kw < s.filterWidth; kw++) {
+      int lo, hi;
+      columns(s, kw, lo, hi);
+      f(kh * s.filterWidth + kw, iy, lo, hi, kw * s.dilationWidth - s.padLeft);
+    }
+  }
+}
+
 size_t work(const ConvShape& s) { return static_cast<size_t>(s.batch) * s.outHeight * s.outWidth * s.outChannels * s.filterHeight * s.filterWidth; }
 
 // The filter tiled along an output row, so that with stride 1 a tap is one multiply-add over a contiguous run of
@@ -43,21 +58,11 @@ void forward(const ConvShape& s, const float* x, const float* w, float* y) {
     for (int oy = 0; oy < s.outHeight; oy++) {
       float* out = y + (static_cast<size_t>(n) * s.outHeight + oy) * row;
       std::fill(out, out + row, 0.0f);
-      for (int kh = 0; kh < s.filterHeight; kh++) {
-        const int iy = oy * s.strideHeight + kh * s.dilationHeight - s.padTop;
-        if (iy < 0 || iy >= s.inHeight) continue;
+      forTaps(s, oy, [&](int tap, int iy, int lo, int hi, int offset) {
         const float* in = x + (static_cast<size_t>(n) * s.inHeight + iy) * s.inWidth * C;
-        for (int kw = 0; kw < s.filterWidth; kw++) {
-          int lo, hi;
-          columns(s, kw, lo, hi);
-          const int tap = kh * s.filterWidth + kw, offset = kw * s.dilationWidth - s.padLeft;
-          if (unit) {
-            madd(out + lo * C, in + (lo + offset) * C, tiled.data() + static_cast<size_t>(tap) * row + lo * C, (hi - lo) * C);
-            continue;
-          }
-          for (int ox = lo; ox < hi; ox++) madd(out + ox * C, in + (ox * s.strideWidth + offset) * C, w + static_cast<size_t>(tap) * C, C);
-        }
-      }
+        if (unit) return madd(out + lo * C, in + (lo + offset) * C, tiled.data() + static_cast<size_t>(tap) * row + lo * C, (hi - lo) * C);
+        for (int ox = lo; ox < hi; ox++) madd(out + ox * C, in + (ox * s.strideWidth + offset) * C, w + static_cast<size_t>(tap) * C, C);
+      });
     }
 }
 
@@ -73,21 +78,11 @@ void backwardData(const ConvShape& s, const float* dy, const float* w, float* dx
     std::fill(d, d + image, 0.0f);
     for (int oy = 0; oy < s.outHeight; oy++) {
       const float* g = dy + (static_cast<size_t>(n) * s.outHeight + oy) * row;
-      for (int kh = 0; kh < s.filterHeight; kh++) {
-        const int iy = oy * s.strideHeight + kh * s.dilationHeight - s.padTop;
-        if (iy < 0 || iy >= s.inHeight) continue;
+      forTaps(s, oy, [&](int tap, int iy, int lo, int hi, int offset) {
         float* to = d + static_cast<size_t>(iy) * s.inWidth * C;
-        for (int kw = 0; kw < s.filterWidth; kw++) {
-          int lo, hi;
-          columns(s, kw, lo, hi);
-          const int tap = kh * s.filterWidth + kw, offset = kw * s.dilationWidth - s.padLeft;
-          if (unit) {
-            madd(to + (lo + offset) * C, g + lo * C, tiled.data() + static_cast<size_t>(tap) * row + lo * C, (hi - lo) * C);
-            continue;
-          }
-          for (int ox = lo; ox < hi; ox++) madd(to + (ox * s.strideWidth + offset) * C, g + ox * C, w + static_cast<size_t>(tap) * C, C);
-        }
-      }
+        if (unit) return madd(to + (lo + offset) * C, g + lo * C, tiled.data() + static_cast<size_t>(tap) * row + lo * C, (hi - lo) * C);
+        for (int ox = lo; ox < hi; ox++) madd(to + (ox * s.strideWidth + offset) * C, g + ox * C, w + static_cast<size_t>(tap) * C, C);
+      });
     }
   }
 }
@@ -108,22 +103,12 @@ void backwardWeights(const ConvShape& s, const float* x, const float* dy, float*
     for (int n = 0; n < s.batch; n++)
       for (int oy = 0; oy < s.outHeight; oy++) {
         const float* g = dy + (static_cast<size_t>(n) * s.outHeight + oy) * row;
-        for (int kh = 0; kh < s.filterHeight; kh++) {
-          const int iy = oy * s.strideHeight + kh * s.dilationHeight - s.padTop;
-          if (iy < 0 || iy >= s.inHeight) continue;
+        forTaps(s, oy, [&](int tap, int iy, int lo, int hi, int offset) {
           const float* in = x + (static_cast<size_t>(n) * s.inHeight + iy) * s.inWidth * C;
-          for (int kw = 0; kw < s.filterWidth; kw++) {
-            int lo, hi;
-            columns(s, kw, lo, hi);
-            const int tap = kh * s.filterWidth + kw, offset = kw * s.dilationWidth - s.padLeft;
-            float* a = acc.data() + static_cast<size_t>(tap) * width;
-            if (unit) {
-              madd(a + lo * C, in + (lo + offset) * C, g + lo * C, (hi - lo) * C);
-              continue;
-            }
-            for (int ox = lo; ox < hi; ox++) madd(a, in + (ox * s.strideWidth + offset) * C, g + ox * C, C);
-          }
-        }
+          float* a = acc.data() + static_cast<size_t>(tap) * width;
+          if (unit) return madd(a + lo * C, in + (lo + offset) * C, g + lo * C, (hi - lo) * C);
+          for (int ox = lo; ox < hi; ox++) madd(a, in + (ox * s.strideWidth + offset) * C, g + ox * C, C);
+        });
       }
   }
   std::fill(dw, dw + static_cast<size_t>(taps) * C, 0.0f);

@@ -126,6 +126,21 @@ void avgPool1(const PoolShape& s, const float* x, float* y) {
   }
 }
 
+// The windows covering input row r, in the order the windows are scanned (oy, then ox, rising), each as
+// f(tap, oy, shift, from, to): outputs ox = c + shift of row oy cover input columns c in [from, to).
+template <typename F>
+void forCoveringWindows(const PoolShape& s, int r, F f) {
+  for (int kr = s.filterHeight - 1; kr >= 0; kr--) {
+    const int oy = r + s.padTop - kr;
+    if (oy < 0 || oy >= s.outHeight) continue;
+    for (int kc = s.filterWidth - 1; kc >= 0; kc--) {
+      const int shift = s.padLeft - kc;
+      const int c0 = std::max(0, -shift), c1 = std::min(s.inWidth, s.outWidth - shift);
+      if (c1 > c0) f(kr * s.filterWidth + kc, oy, shift, c0, c1);
+    }
+  }
+}
+
 void maxPoolGrad1(const PoolShape& s, const float* x, const float* dy, float* dx) {
   const int C = s.channels, width = s.outWidth * C, rowIn = s.inWidth * C;
 #pragma omp parallel for schedule(static) if (work(s) >= kParallelFrom)
@@ -157,18 +172,10 @@ void maxPoolGrad1(const PoolShape& s, const float* x, const float* dy, float* dx
     acc.resize(rowIn);
     for (int r = 0; r < s.inHeight; r++) {
       std::fill(acc.begin(), acc.end(), 0.0);
-      for (int kr = s.filterHeight - 1; kr >= 0; kr--) {
-        const int oy = r + s.padTop - kr;
-        if (oy < 0 || oy >= s.outHeight) continue;
-        for (int kc = s.filterWidth - 1; kc >= 0; kc--) {
-          const int k = kr * s.filterWidth + kc, shift = s.padLeft - kc;  // ox = c + shift
-          const int c0 = std::max(0, -shift), c1 = std::min(s.inWidth, s.outWidth - shift);
-          if (c1 <= c0) continue;
-          const int* t = tap.data() + static_cast<size_t>(oy) * width + shift * C;
-          const float* d = g + static_cast<size_t>(oy) * width + shift * C;
-          gatherWon(acc.data(), t, d, k, c0 * C, c1 * C);
-        }
-      }
+      forCoveringWindows(s, r, [&](int k, int oy, int shift, int c0, int c1) {
+        const size_t at = static_cast<size_t>(oy) * width + shift * C;
+        gatherWon(acc.data(), tap.data() + at, g + at, k, c0 * C, c1 * C);
+      });
       float* out = image + static_cast<size_t>(r) * rowIn;
       for (int j = 0; j < rowIn; j++) out[j] = static_cast<float>(acc[j]);
     }
@@ -195,17 +202,10 @@ void avgPoolGrad1(const PoolShape& s, const float* dy, float* dx) {
     acc.resize(rowIn);
     for (int r = 0; r < s.inHeight; r++) {
       std::fill(acc.begin(), acc.end(), 0.0);
-      for (int kr = s.filterHeight - 1; kr >= 0; kr--) {
-        const int oy = r + s.padTop - kr;
-        if (oy < 0 || oy >= s.outHeight) continue;
-        for (int kc = s.filterWidth - 1; kc >= 0; kc--) {
-          const int shift = s.padLeft - kc;
-          const int c0 = std::max(0, -shift), c1 = std::min(s.inWidth, s.outWidth - shift);
-          if (c1 <= c0) continue;
-          const double* d = scaled.data() + static_cast<size_t>(oy) * width + shift * C;
-          for (int j = c0 * C; j < c1 * C; j++) acc[j] += d[j];
-        }
-      }
+      forCoveringWindows(s, r, [&](int, int oy, int shift, int c0, int c1) {
+        const double* d = scaled.data() + static_cast<size_t>(oy) * width + shift * C;
+        for (int j = c0 * C; j < c1 * C; j++) acc[j] += d[j];
+      });
       float* out = image + static_cast<size_t>(r) * rowIn;
       for (int j = 0; j < rowIn; j++) out[j] = static_cast<float>(acc[j]);
     }
