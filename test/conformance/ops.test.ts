@@ -4,7 +4,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { geometryFor, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
 import { exactTable } from '@approx-darts/multipliers';
 import { affineFor, fakeQuantizeValue, quantizeWeights, dequantizeValue, rangeOf, type QuantMode } from '@approx-darts/quantization';
-import { conv2d, depthwiseConv2d, exactConv, type ConvOptions } from '@approx-darts/kernels';
+import { conv2d, declareDirectDilation, depthwiseConv2d, exactConv, type ConvOptions } from '@approx-darts/kernels';
+import { registerNativeCpuKernels } from '@approx-darts/engine-cpu';
+import { cpuNativeStatus, loadCpuNative } from '@approx-darts/cpu-native';
 import { naiveConv, naiveConvVjp } from './naive-conv';
 import { sharedTables } from './tables';
 
@@ -194,4 +196,40 @@ describe('conformance: the tfjs ops', () => {
     expect(inference).toBe(before + 1);
     tf.dispose([xt, wt, pointwise]);
   });
+});
+
+// The same definitions on the native cpu kernels, where a dilated depthwise convolution is one kernel each way
+// (libs/kernels/src/direct-dilation.ts) rather than the composition checked above: forward and gradients of the
+// exact path, and the straight-through gradients of the approximate one, which reach the same backprops.
+// Registered only when this block starts, so that the blocks above run on tfjs's own kernels.
+const nativeBuilt = loadCpuNative().ok;
+if (!nativeBuilt) console.warn(`skipped: dilated depthwise convolutions on the native kernels: ${cpuNativeStatus().detail}`);
+
+describe.skipIf(!nativeBuilt)('conformance: dilated depthwise convolutions, one native kernel each way', () => {
+  beforeAll(() => {
+    expect(registerNativeCpuKernels().native).toBe(true);
+    declareDirectDilation('cpu');
+  });
+
+  for (const [i, cs] of cases.filter((c) => c.kind === 'depthwise' && c.dilation > 1).entries())
+    it(`forward and gradients, exact and straight-through, from the definition: ${label(cs)}`, () => {
+      const { x, w, xShape, fShape, g } = setup(cs, 3000 + i);
+      const xt = tf.tensor4d(x, xShape);
+      const wt = tf.tensor4d(w, fShape);
+      const dyValues = Float32Array.from({ length: g.batch * g.outHeight * g.outWidth * g.outChannels }, seeded(11 + i));
+      const dy = tf.tensor4d(dyValues, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+      const fq = fakeQuantized(g, x, w, cs.mode, cs.perChannel);
+      for (const approx of [null, { table: exact, quantization: cs.mode, perChannelWeights: cs.perChannel }]) {
+        const [xd, wd, pad] = approx === null ? [x, w, 0] : [fq.xq, fq.wq, fq.pad];
+        const o: ConvOptions = { strides: cs.stride, dilation: cs.dilation, pad: cs.pad, approx };
+        const y = depthwiseConv2d(xt, wt, o);
+        close(y.dataSync(), naiveConv(g, xd, wd, pad), maxAbs(naiveConv(g, xd.map(Math.abs), wd.map(Math.abs), Math.abs(pad))), 1e-5);
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, o))([xt, wt], dy);
+        const vjp = naiveConvVjp(g, xd, wd, dyValues, pad);
+        close((dx as tf.Tensor).dataSync(), vjp.dx, maxAbs(vjp.dx), 1e-4);
+        close((dw as tf.Tensor).dataSync(), vjp.dw, maxAbs(vjp.dw), 1e-4);
+        tf.dispose([y, dx as tf.Tensor, dw as tf.Tensor]);
+      }
+      tf.dispose([xt, wt, dy]);
+    });
 });

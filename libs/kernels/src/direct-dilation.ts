@@ -7,9 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 
 const direct = new Set<string>();
 
-/** Declares that `backendName`'s depthwise kernels (forward and both backprops) honour any stride and dilation. */
-export const declareDirectDilation = (backendName: string): void => {
-  direct.add(backendName);
+/**
+ * Declares whether `backendName`'s depthwise kernels (forward and both backprops) honour any stride and dilation (the
+ * tests turn it off to compare both paths).
+ */
+export const declareDirectDilation = (backendName: string, honoured = true): void => {
+  if (honoured) direct.add(backendName);
+  else direct.delete(backendName);
 };
 
 /** Whether the active backend's depthwise kernels honour any stride and dilation. */

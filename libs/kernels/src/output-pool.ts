@@ -1,4 +1,3 @@
-
 // Output arrays of the cpu engine's kernels, recycled. A search step allocates tens of thousands of kernel outputs,
 // most of a few hundred kilobytes: each fresh one is zeroed by the allocator, faults its pages in, and feeds V8's
 // external-memory accounting, which then runs a full collection every few dozen milliseconds. A disposed output is
