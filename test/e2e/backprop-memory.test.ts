@@ -9,6 +9,8 @@ import { DARTS_SEARCH_PLAN, type BiLevelPlan } from '@approx-darts/schedule';
 import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
 import { runSearch, variableGradsReleasing } from '@approx-darts/run';
 import { selectEngine } from '@approx-darts/engines';
+import { declareDirectDilation } from '@approx-darts/kernels';
+import { loadCpuNative } from '@approx-darts/cpu-native';
 import { syntheticRecords } from '../../datasets/cifar10/src/test-support';
 
 // Issue 17, item 8: the backward pass released as it goes (libs/run/src/autodiff/backprop-release.ts) gives
@@ -23,8 +25,18 @@ beforeAll(async () => {
 const lossOf = (net: ReturnType<typeof buildSearchNetwork>, x: tf.Tensor4D, y: tf.Tensor1D) => (): tf.Scalar =>
   tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), net.forward(x, 'train')) as tf.Scalar;
 
-describe('variableGradsReleasing', () => {
+// The margin depends on what tfjs keeps: composed of pad / space-to-batch ops (any engine), a dilated convolution
+// leaves large intermediates the released backward frees early (peak 23.4 MB against tfjs's 35.4 MB here); as one
+// native kernel each way (libs/kernels/src/direct-dilation.ts) there are fewer (16.3 MB against 20.3 MB).
+const natively = loadCpuNative().ok;
+const paths = [
+  { dilation: 'composed', direct: false, bound: 0.75 },
+  ...(natively ? [{ dilation: 'one native kernel', direct: true, bound: 0.85 }] : []),
+];
+
+describe.each(paths)('variableGradsReleasing, dilated convolutions $dilation', ({ direct, bound }) => {
   it("equals tf.variableGrads exactly, leaves the same tensors alive, and peaks lower", async () => {
+    declareDirectDilation('cpu', direct);
     const net = buildSearchNetwork(space, { seed: 3 });
     const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
     const y = tf.tensor1d([1, 4, 7, 9], 'int32');
@@ -49,7 +61,7 @@ describe('variableGradsReleasing', () => {
     expect(released.alive).toBe(tfjs.alive);
     expect(released.values.filter((v) => v !== null).length).toBeGreaterThan(variables.length / 2);
     // What tfjs kept to the end (every saved activation and every intermediate gradient) is gone earlier.
-    expect(released.peak).toBeLessThan(0.75 * tfjs.peak);
+    expect(released.peak).toBeLessThan(bound * tfjs.peak);
     tf.dispose([x, y]);
     disposeParams(net.store);
   });
