@@ -6,15 +6,16 @@
 //   dist/bench-webgpu.mjs                    bench/webgpu/bench.ts
 //   dist/node_modules/webgpu/                Dawn for Node (index.js + dist/linux-x64/dawn.node), kept external
 //   dist/cuda-lut/cuda_lut.node              the CUDA addon, when it was built here
-// Run from the repo root: node scripts/bundle.mjs [--minify] [--xz-dawn]
-// --xz-dawn stores dawn.node xz-compressed (20.5 -> ~5 MB) for the 64 MiB device copy; run-on-device.sh unpacks it.
+// Run from the repo root: node scripts/bundle.mjs [--minify] [--xz-dawn] [--out DIR (default dist)]
+// --xz-dawn stores dawn.node xz-compressed (20.5 -> ~5 MB) for the 64 MiB device copy; bench/device/run.sh unpacks it.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const out = join(root, 'dist');
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 && process.argv[outFlag + 1] !== undefined ? resolve(process.argv[outFlag + 1]) : join(root, 'dist');
 const minify = process.argv.includes('--minify');
 const xzDawn = process.argv.includes('--xz-dawn');
 
@@ -94,6 +95,6 @@ const sizes = (dir) =>
 let total = 0;
 for (const [path, size] of sizes(out)) {
   total += size;
-  console.log(`${(size / 2 ** 20).toFixed(1).padStart(6)} MiB  ${path.slice(root.length + 1)}`);
+  console.log(`${(size / 2 ** 20).toFixed(1).padStart(6)} MiB  ${path.startsWith(root) ? path.slice(root.length + 1) : path}`);
 }
 console.log(`${(total / 2 ** 20).toFixed(1).padStart(6)} MiB  total`);

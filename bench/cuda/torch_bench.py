@@ -7,6 +7,9 @@ import sys
 import torch
 
 path, reps = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 50
+if not torch.cuda.is_available():
+    print(f"PyTorch comparison skipped: torch {torch.__version__} sees no CUDA device", file=sys.stderr)
+    sys.exit(2)
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 torch.backends.cudnn.benchmark = True
@@ -33,6 +36,7 @@ for s in result["shapes"]:
     best = min(v for k, v in s["ms"].items() if k != "exact-multiply")
     s["ms"]["pytorch-fp32"] = ms
     s["lutOverPytorch"] = best / ms
+    s["pytorchTmacPerS"] = s["macs"] / ms / 1e9
     print(f"{s['name']:38} {ms:16.4f} {best / ms:17.2f}")
 result["pytorch"] = torch.__version__
 json.dump(result, open(path, "w"), indent=2)

@@ -2,11 +2,14 @@
 benchmark (bench/pytorch-peer.ts): the same operations, shapes and optimizers as libs/network-plan's search network
 and libs/run's architectureStep + weightStep, so the images/s of the two are comparable.
 
-Usage: python3 darts_search_step.py --channels 4 --cells 3 --batch 16 --steps 3 --threads 2
-Prints one JSON line: {"torch": version, "threads": n, "secondsPerStep": s, "imagesPerSecond": ips}.
+Usage: python3 darts_search_step.py --channels 4 --cells 3 --batch 16 --steps 3 --threads 2 [--device cpu|cuda]
+Prints one JSON line: {"torch": version, "device": name, "threads": n, "batch": b, "secondsPerStep": s,
+"imagesPerSecond": ips}. On cuda every timed span ends in a synchronize (kernels run asynchronously), TF32 is off
+(fp32 as on the cpu), and a host without a CUDA device exits 2 with one line saying so.
 """
 import argparse
 import json
+import sys
 import time
 
 import torch
@@ -153,16 +156,26 @@ def main():
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     a = ap.parse_args()
+    if a.device == "cuda" and not torch.cuda.is_available():
+        print(f"no CUDA device: torch {torch.__version__} sees none (built with CUDA {torch.version.cuda})", file=sys.stderr)
+        sys.exit(2)
+    device = torch.device(a.device)
+    if a.device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
+    sync = torch.cuda.synchronize if a.device == "cuda" else (lambda: None)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    net = SearchNetwork(a.channels, a.cells)
+    net = SearchNetwork(a.channels, a.cells).to(device)
     # The paper's plan (libs/schedule/src/presets.ts): SGD lr 0.1, momentum 0.9, weight decay 3e-4 for the weights;
     # Adam lr 1e-4, betas (0.5, 0.999), weight decay 1e-3 for the alphas.
     w_opt = torch.optim.SGD(net.weights(), lr=0.1, momentum=0.9, weight_decay=3e-4)
     a_opt = torch.optim.Adam([net.alphas_normal, net.alphas_reduce], lr=1e-4, betas=(0.5, 0.999), weight_decay=1e-3)
-    x = torch.randn(a.batch, 3, 32, 32)
-    y = torch.arange(a.batch) % 10
+    x = torch.randn(a.batch, 3, 32, 32, device=device)
+    y = torch.arange(a.batch, device=device) % 10
 
     def step():
         # first order: the architecture step on one batch, then the weight step on another (the same tensors here,
@@ -179,11 +192,15 @@ def main():
 
     for _ in range(a.warmup):
         step()
+    sync()
     start = time.perf_counter()
     for _ in range(a.steps):
         step()
+    sync()
     seconds = (time.perf_counter() - start) / a.steps
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "secondsPerStep": seconds, "imagesPerSecond": 2 * a.batch / seconds}))
+    name = torch.cuda.get_device_name(device) if a.device == "cuda" else "cpu"
+    print(json.dumps({"torch": torch.__version__, "device": name, "threads": torch.get_num_threads(), "batch": a.batch,
+                      "channels": a.channels, "cells": a.cells, "secondsPerStep": seconds, "imagesPerSecond": 2 * a.batch / seconds}))
 
 
 if __name__ == "__main__":

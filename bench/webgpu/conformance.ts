@@ -1,12 +1,12 @@
 // GPU-host conformance: WGSL accumulations (both table layouts) vs referenceAccumulate, bit for bit, for every table
 // in the LUT directory on random shapes, strides, dilations and paddings. Prints a table, writes
 // <out>/webgpu-conformance-<gpu>.json, exits 1 on any mismatch and 2 when the webgpu engine cannot start.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { geometryFor, referenceAccumulate, type ConvGeometry } from '@approx-darts/approx-conv';
 import { setupWebgpu, exitWebgpu } from '../../libs/engine-webgpu/src/webgpu-setup';
 import { webgpuAccumulate } from '../../libs/engine-webgpu/src/gpu-accumulate';
-import { benchArgs, gpuSlug, seeded } from './bench-args';
+import { benchArgs, gpuSlug, seeded, writeJsonAtomically } from './bench-args';
 
 const args = benchArgs();
 const engine = await setupWebgpu().catch((e: unknown) => {
@@ -32,7 +32,14 @@ const randomGeometry = (kind: 'conv2d' | 'depthwise'): ConvGeometry => {
 };
 
 const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => int(0, 255));
-const tables = readdirSync(args.lutDir).filter((f) => /^mul8u_.*\.bin$/.test(f)).sort();
+const tables = readdirSync(args.lutDir)
+  .filter((f) => /^mul8u_.*\.bin$/.test(f) && (args.tables === undefined || args.tables.includes(f.replace(/\.bin$/, ''))))
+  .sort();
+if (tables.length === 0) {
+  process.stderr.write(`no tables${args.tables === undefined ? '' : ` named ${args.tables.join(', ')}`} in ${args.lutDir}\n`);
+  exitWebgpu(2);
+}
+const resultFile = join(args.outDir, `webgpu-conformance-${gpuSlug(engine.adapter)}.json`);
 const casesPerTable = args.quick ? 2 : 8;
 const rows: { table: string; layout: string; cases: number; mismatches: number; firstMismatch?: string }[] = [];
 
@@ -57,14 +64,13 @@ for (const file of tables) {
     }
     rows.push(row);
   }
+  writeJsonAtomically(resultFile, { adapter: engine.adapter, date: new Date().toISOString(), casesPerTable, complete: false, rows });
 }
 
 const failed = rows.filter((r) => r.mismatches > 0);
 console.log(`webgpu conformance on ${engine.adapter}: ${tables.length} tables x 2 layouts x ${casesPerTable} cases`);
 console.log('table'.padEnd(14) + 'layout'.padEnd(11) + 'cases'.padStart(6) + 'mismatches'.padStart(12));
 for (const r of rows) console.log(r.table.padEnd(14) + r.layout.padEnd(11) + String(r.cases).padStart(6) + String(r.mismatches).padStart(12));
-mkdirSync(args.outDir, { recursive: true });
-const file = join(args.outDir, `webgpu-conformance-${gpuSlug(engine.adapter)}.json`);
-writeFileSync(file, `${JSON.stringify({ adapter: engine.adapter, date: new Date().toISOString(), casesPerTable, rows }, null, 2)}\n`);
-console.log(`${failed.length === 0 ? 'all bit-exact' : `${failed.length} table/layout pairs MISMATCH`}; wrote ${file}`);
+writeJsonAtomically(resultFile, { adapter: engine.adapter, date: new Date().toISOString(), casesPerTable, complete: true, rows });
+console.log(`${failed.length === 0 ? 'all bit-exact' : `${failed.length} table/layout pairs MISMATCH`}; wrote ${resultFile}`);
 exitWebgpu(failed.length === 0 ? 0 : 1);

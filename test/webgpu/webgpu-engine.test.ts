@@ -2,7 +2,7 @@
 // adapter is named when it can, and a command buffer Dawn rejects becomes an error instead of silent zeros.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { WebgpuDeviceError, dawnGlibc, dawnPrerequisiteProblem, type DawnHost } from '@approx-darts/engine-webgpu';
+import { WebgpuDeviceError, dawnGlibc, dawnPrerequisiteProblem, icdDriver, type DawnHost } from '@approx-darts/engine-webgpu';
 import { probeWebgpu } from '@approx-darts/engines';
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpuForTests } from './webgpu-for-tests';
@@ -13,6 +13,9 @@ const host: DawnHost = {
   loader: '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
   drivers: { source: 'manifest directories', files: ['/usr/share/vulkan/icd.d/nvidia_icd.json'] },
   exists: () => true,
+  readText: () => JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: 'libGLX_nvidia.so.0', api_version: '1.3.0' } }),
+  libraryDirs: ['/usr/lib/x86_64-linux-gnu'],
+  directoryDrivers: [],
 };
 
 describe('Dawn prerequisites', () => {
@@ -35,6 +38,34 @@ describe('Dawn prerequisites', () => {
     expect(dawnPrerequisiteProblem({ ...host, drivers: { source: 'manifest directories', files: [] } })).toMatch(/no Vulkan driver.*VK_ICD_FILENAMES.*chromium-common/);
     const missing = dawnPrerequisiteProblem({ ...host, drivers: { source: 'VK_ICD_FILENAMES', files: ['/nowhere/icd.json'] }, exists: () => false });
     expect(missing).toContain('VK_ICD_FILENAMES names /nowhere/icd.json');
+    expect(missing).not.toContain('unset');
+  });
+
+  it('says which manifest the loader would use when a variable names a file that is not there', () => {
+    const problem = dawnPrerequisiteProblem({
+      ...host,
+      drivers: { source: 'VK_DRIVER_FILES', files: ['/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'] },
+      exists: (p) => !p.startsWith('/usr/local/nvidia'),
+      directoryDrivers: ['/usr/share/vulkan/icd.d/nvidia_icd.json'],
+    });
+    expect(problem).toContain('unset VK_DRIVER_FILES to let the loader use /usr/share/vulkan/icd.d/nvidia_icd.json');
+  });
+
+  it("names the library a manifest points at when it is not where the linker looks, and not lavapipe", () => {
+    const problem = dawnPrerequisiteProblem({ ...host, exists: (p) => p.endsWith('.json') });
+    expect(problem).toBe(
+      'no Vulkan driver library: /usr/share/vulkan/icd.d/nvidia_icd.json names libGLX_nvidia.so.0, which is not found in /usr/lib/x86_64-linux-gnu',
+    );
+  });
+
+  it('resolves a relative library path against its manifest, as the loader does', () => {
+    const swiftshader = { ...host, readText: () => JSON.stringify({ ICD: { library_path: './libvk_swiftshader.so' } }) };
+    const seen: string[] = [];
+    const drivers = { source: 'VK_ICD_FILENAMES' as const, files: ['/usr/lib/chromium/vk_swiftshader_icd.json'] };
+    expect(dawnPrerequisiteProblem({ ...swiftshader, drivers, exists: (p) => (seen.push(p), true) })).toBeUndefined();
+    expect(seen).toContain('/usr/lib/chromium/libvk_swiftshader.so');
+    expect(icdDriver('/m/icd.json', { ...swiftshader, exists: () => false })).toEqual({ manifest: '/m/icd.json', library: './libvk_swiftshader.so', found: undefined });
+    expect(icdDriver('/m/icd.json', { ...host, readText: () => 'not json' }).library).toBeUndefined();
   });
 });
 

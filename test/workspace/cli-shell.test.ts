@@ -46,4 +46,15 @@ describe('approx-darts command shell', () => {
     expect(report.multiplierDirs[0]).toEqual({ path: '/nonexistent/luts', exists: false });
     expect(report.multiplierDirs.some((d) => d.path.endsWith('shared/multipliers') && d.exists)).toBe(true);
   });
+
+  it('doctor --engine exits 2 when that engine cannot start, after the report, and 0 when it can', () => {
+    expect(cli('doctor', '--engine', 'cpu').status).toBe(0);
+    const r = cli('doctor', '--engine', 'tensorflow');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('engines:');
+    expect(r.stderr).toMatch(/^approx-darts: engine tensorflow is not available: neither @tensorflow\/tfjs-node-gpu/);
+    const bad = cli('doctor', '--engine', 'tpu');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--engine: 'tpu' is not one of cpu, webgpu, tensorflow");
+  });
 });

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { errorLine } from './error-line';
 
 /**
@@ -33,13 +33,35 @@ const icdDirs = (): readonly string[] => {
 
 const libDirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64'];
 
+const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+// The directories of /etc/ld.so.conf.d: where a GPU driver's libraries often are (a container's NVIDIA libraries, say).
+const ldConfDirs = (): readonly string[] =>
+  manifests('/etc/ld.so.conf.d', '.conf').flatMap((f) =>
+    (readText(f) ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('/')),
+  );
+
+/** Where the dynamic linker looks for a library named without a path: LD_LIBRARY_PATH, ld.so.conf.d, the system's. */
+export const librarySearchDirs = (): readonly string[] => [
+  ...new Set([...(process.env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean), ...ldConfDirs(), ...libDirs]),
+];
+
 /** SwiftShader's software Vulkan driver as Debian's `chromium-common` installs it: a driver the loader does not find by itself. */
 export const swiftshaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-const manifests = (dir: string): readonly string[] => {
+const manifests = (dir: string, suffix = '.json'): readonly string[] => {
   try {
     return readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
+      .filter((f) => f.endsWith(suffix))
       .map((f) => join(dir, f));
   } catch {
     return [];
@@ -53,10 +75,10 @@ export interface VulkanDrivers {
 }
 
 /** The Vulkan loader library, if one is installed where the dynamic linker looks (LD_LIBRARY_PATH first). */
-export const vulkanLoader = (): string | undefined => {
-  const dirs = [...(process.env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean), ...libDirs];
-  return dirs.map((d) => join(d, 'libvulkan.so.1')).find((p) => existsSync(p));
-};
+export const vulkanLoader = (): string | undefined => librarySearchDirs().map((d) => join(d, 'libvulkan.so.1')).find((p) => existsSync(p));
+
+/** The drivers in the loader's own manifest directories (what it finds when no variable names a list). */
+export const manifestDirectoryDrivers = (): readonly string[] => [...new Set(icdDirs().flatMap((d) => manifests(d)))];
 
 /** The drivers the Vulkan loader will see, before any fallback. */
 export const vulkanDrivers = (): VulkanDrivers => {
@@ -64,7 +86,7 @@ export const vulkanDrivers = (): VulkanDrivers => {
     const list = process.env[name];
     if (list !== undefined && list !== '') return { source: name, files: list.split(':').filter(Boolean) };
   }
-  return { source: 'manifest directories', files: [...new Set(icdDirs().flatMap(manifests))] };
+  return { source: 'manifest directories', files: manifestDirectoryDrivers() };
 };
 
 /**
@@ -86,10 +108,59 @@ export interface DawnHost {
   readonly loader: string | undefined;
   readonly drivers: VulkanDrivers;
   readonly exists: (path: string) => boolean;
+  readonly readText: (path: string) => string | undefined;
+  /** Where a driver library named without a path is looked for. */
+  readonly libraryDirs: readonly string[];
+  /** The drivers the loader would find by itself, for the advice when a variable names files that are not there. */
+  readonly directoryDrivers: readonly string[];
 }
 
 /** This machine's facts, after the SwiftShader fallback. */
-export const dawnHost = (): DawnHost => ({ platform: process.platform, glibc: glibcVersion(), loader: vulkanLoader(), drivers: ensureVulkanDriver(), exists: existsSync });
+export const dawnHost = (): DawnHost => ({
+  platform: process.platform,
+  glibc: glibcVersion(),
+  loader: vulkanLoader(),
+  drivers: ensureVulkanDriver(),
+  exists: existsSync,
+  readText,
+  libraryDirs: librarySearchDirs(),
+  directoryDrivers: manifestDirectoryDrivers(),
+});
+
+/** A driver manifest, the library it names (`ICD.library_path`), and where that library is (undefined: not found). */
+export interface IcdDriver {
+  readonly manifest: string;
+  readonly library: string | undefined;
+  readonly found: string | undefined;
+}
+
+/**
+ * Reads a manifest's library the way the Vulkan loader resolves it: a path relative to the manifest, an absolute
+ * path, or a bare name looked for in the linker's directories.
+ */
+export const icdDriver = (manifest: string, host: Pick<DawnHost, 'exists' | 'readText' | 'libraryDirs'>): IcdDriver => {
+  let library: unknown;
+  try {
+    library = (JSON.parse(host.readText(manifest) ?? '') as { ICD?: { library_path?: unknown } }).ICD?.library_path;
+  } catch {
+    library = undefined;
+  }
+  if (typeof library !== 'string' || library === '') return { manifest, library: undefined, found: undefined };
+  const candidates = library.includes('/') ? [isAbsolute(library) ? library : join(dirname(manifest), library)] : host.libraryDirs.map((d) => join(d, library));
+  return { manifest, library, found: candidates.find((c) => host.exists(c)) };
+};
+
+/** One phrase per driver: `M names L (found at P)` or `M names L, which is not found in D`. */
+export const describeDrivers = (drivers: readonly IcdDriver[], libraryDirs: readonly string[]): string =>
+  drivers
+    .map((d) =>
+      d.library === undefined
+        ? `${d.manifest} names no library (unreadable manifest)`
+        : d.found !== undefined
+          ? `${d.manifest} names ${d.library} (found at ${d.found})`
+          : `${d.manifest} names ${d.library}, which is not found${d.library.includes('/') ? '' : ` in ${libraryDirs.join(', ')}`}`,
+    )
+    .join('; ');
 
 /** Why Dawn cannot start on `host`, or undefined when every prerequisite is present, in the order a user fixes them. */
 export const dawnPrerequisiteProblem = (host: DawnHost): string | undefined => {
@@ -99,8 +170,14 @@ export const dawnPrerequisiteProblem = (host: DawnHost): string | undefined => {
   if (host.loader === undefined) return 'the Vulkan loader libvulkan.so.1 is not installed (Debian/Ubuntu: apt-get install libvulkan1)';
   if (host.drivers.files.length === 0)
     return `no Vulkan driver: no ICD manifest in ${icdDirs().join(', ')} and neither VK_DRIVER_FILES nor VK_ICD_FILENAMES is set (install a GPU driver, or Debian's chromium-common for SwiftShader's software driver)`;
-  const missing = host.drivers.files.filter((f) => !host.exists(f));
-  if (missing.length === host.drivers.files.length) return `no Vulkan driver: ${host.drivers.source} names ${missing.join(', ')}, which does not exist`;
+  const present = host.drivers.files.filter((f) => host.exists(f));
+  if (present.length === 0) {
+    // A variable naming absent files turns the loader's own search off: say what that search would have found.
+    const advice = host.drivers.source.startsWith('VK_') && host.directoryDrivers.length > 0 ? `; unset ${host.drivers.source} to let the loader use ${host.directoryDrivers.join(', ')}` : '';
+    return `no Vulkan driver: ${host.drivers.source} names ${host.drivers.files.join(', ')}, which does not exist${advice}`;
+  }
+  const drivers = present.map((f) => icdDriver(f, host));
+  if (drivers.every((d) => d.found === undefined)) return `no Vulkan driver library: ${describeDrivers(drivers, host.libraryDirs)}`;
   return undefined;
 };
 
@@ -160,7 +237,11 @@ export const startDawn = async (flags: readonly string[] = []): Promise<DawnStar
   }
   const gpu = dawn.create(flags);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
-  if (adapter === null || adapter === undefined)
-    return { ok: false, problem: `Dawn loaded but the Vulkan driver offered no usable adapter (drivers: ${vulkanDrivers().files.join(', ') || 'none'}; Mesa's lavapipe is refused by Dawn)` };
+  if (adapter === null || adapter === undefined) {
+    const host = dawnHost();
+    const drivers = host.drivers.files.filter((f) => host.exists(f)).map((f) => icdDriver(f, host));
+    const lavapipe = drivers.some((d) => /lvp|lavapipe/i.test(`${d.manifest} ${d.library ?? ''}`)) ? "; Mesa's lavapipe is refused by Dawn" : '';
+    return { ok: false, problem: `Dawn loaded but the Vulkan driver offered no usable adapter (${describeDrivers(drivers, host.libraryDirs) || 'no driver manifest'}${lavapipe})` };
+  }
   return { ok: true, dawn, gpu, adapter, description: describeAdapter(adapter) };
 };

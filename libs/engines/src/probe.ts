@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { adapterLabel, errorLine, startDawn } from '@approx-darts/engine-webgpu';
+import { adapterLabel, errorLine, loadWebgpuBackend } from '@approx-darts/engine-webgpu';
 
 /** What a probe found: usable or not, and why. Probes never throw. */
 export interface ProbeResult {
@@ -26,18 +26,15 @@ export const probeCpu = async (): Promise<ProbeResult> => {
 };
 
 /**
- * Dawn for Node: the optional packages, glibc, the Vulkan loader and a driver (SwiftShader's when no other is
- * configured), then an adapter, which the detail names. `software` marks a CPU adapter, which `auto` passes over.
+ * Dawn for Node: glibc, the Vulkan loader and a driver (SwiftShader's when no other is configured), an adapter, which
+ * the detail names, and the optional tfjs-backend-webgpu loaded over it. `software` marks a CPU adapter, which `auto`
+ * passes over. Dawn is started once per process (`loadWebgpuBackend`), so activating the engine after this probe
+ * reuses its instance.
  */
 export const probeWebgpu = async (): Promise<ProbeResult> => {
-  try {
-    require.resolve('@tensorflow/tfjs-backend-webgpu');
-  } catch {
-    return { name: 'webgpu', available: false, detail: '@tensorflow/tfjs-backend-webgpu is not installed' };
-  }
-  const dawn = await startDawn();
-  if (!dawn.ok) return { name: 'webgpu', available: false, detail: dawn.problem };
-  return { name: 'webgpu', available: true, detail: `adapter ${adapterLabel(dawn.description)}`, software: dawn.description.software };
+  const load = await loadWebgpuBackend();
+  if (!load.ok) return { name: 'webgpu', available: false, detail: load.problem };
+  return { name: 'webgpu', available: true, detail: `adapter ${adapterLabel(load.description)}`, software: load.description.software };
 };
 
 /** tfjs-node(-gpu): only where a user could install it (its install downloads libtensorflow). */

@@ -1,4 +1,4 @@
-// Side effect first: tfjs-core's own gradients, which our ops' backward passes need (core-gradients.ts says why).
+// Side effect first: tfjs-core's own gradients, which our ops' backward passes need (core-gradient-configs.ts says why).
 export * from './core-gradients';
 export * from './kernel-names';
 export * from './fake-quantize-names';

@@ -6,6 +6,7 @@ import { cpuNativeStatus } from '@approx-darts/cpu-native';
 import { lutSearchPath } from '@approx-darts/io';
 import { dataSearchPath } from '@approx-darts/cifar10';
 import { checkDataDirectory, checkLutDirectory, type ContentCheck } from '../doctor/content-checks';
+import { CliError } from '../cli-error';
 
 interface Location {
   readonly path: string;
@@ -67,8 +68,14 @@ export const register = (program: Command): void => {
     .option('--json', 'print the report as JSON')
     .option('--lut-dir <dir>', 'extra directory to look for multiplier tables in')
     .option('--data <dir>', 'CIFAR-10 directory to check')
-    .action(async (opts: { json?: boolean; lutDir?: string; data?: string }) => {
+    .option('--engine <name>', 'exit 2 after the report when this engine (cpu, webgpu, tensorflow) cannot start here')
+    .action(async (opts: { json?: boolean; lutDir?: string; data?: string; engine?: string }) => {
       const report = await diagnose({ ...(opts.lutDir ? { lutDir: opts.lutDir } : {}), ...(opts.data ? { data: opts.data } : {}) });
+      const wanted = opts.engine === undefined ? undefined : report.engines.find((e) => e.name === opts.engine);
+      if (opts.engine !== undefined && wanted === undefined)
+        throw new CliError(`--engine: '${opts.engine}' is not one of ${report.engines.map((e) => e.name).join(', ')}`);
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : render(report)}\n`);
+      // A script that needs one engine (the GPU run, docs/GPU.md) learns from the exit code alone whether to go on.
+      if (wanted !== undefined && !wanted.available) throw new CliError(`engine ${wanted.name} is not available: ${wanted.detail}`, 2);
     });
 };
