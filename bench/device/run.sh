@@ -182,13 +182,30 @@ webgpu_step() { # NAME LIMIT COMMAND...
 # 5. WGSL conformance: every table, both layouts, bit for bit against the reference accumulation.
 webgpu_step webgpu-conformance 90 "$WORK/bin/node" "$ROOT/dist/bench-webgpu-conformance.mjs" --lut-dir "$TABLES" --out . "${CONFORMANCE_ARGS[@]}"
 
-# 6. The CUDA LUT kernels: bit-exact on every table, then T MAC/s on the search and evaluation shapes and the dense
+# 6. webgpu searches: one epoch of first-order bi-level steps, profiled (images/s, dispatches per step). The pair at
+# the first batch size comes first (the figures the README compares with PyTorch); the rest after the CUDA steps.
+search_step() { # MULTIPLIER BATCH LIMIT
+  webgpu_step "search-$1-b$2" 90 "${CLI[@]}" search --engine webgpu --data "$DATA" --lut-dir "$TABLES" --multiplier "$1" \
+    --preset paper "${NET_ARGS[@]}" --batch-size "$2" --limit "$3" --epochs 1 --warmup-epochs 0 --profile --out run
+}
+for s in "${SEARCHES[@]:0:2}"; do search_step $s; done
+
+# 7. The PyTorch DARTS search step on the GPU (the peer for images/s), synchronized.
+for b in "${TORCH_BATCHES[@]}"; do
+  if command -v python3 > /dev/null && python3 -c 'import torch' 2> /dev/null; then
+    step "pytorch-step-b$b" 60 python3 "$ROOT/bench/pytorch/darts_search_step.py" --device cuda --batch "$b" "${TORCH_ARGS[@]}"
+  else
+    skip "pytorch-step-b$b" "python3 with torch not found"
+  fi
+done
+
+# 8. The CUDA LUT kernels: bit-exact on every table, then T MAC/s on the search and evaluation shapes and the dense
 # 3x3 conv (batch 256, C = 128, 32x32); PyTorch's fp32 convolution on the same shapes beside them.
 if [ -x "$WORK/bin/cuda-lut-bench" ]; then
-  step cuda-lut 150 "$WORK/bin/cuda-lut-bench" "$TABLES" . "$CUDA_REPS"
+  step cuda-lut 120 "$WORK/bin/cuda-lut-bench" "$TABLES" . "$CUDA_REPS"
   cuda_json=$(ls "$WORK"/cuda-lut/cuda-*.json 2> /dev/null | head -n 1)
   if [ -n "$cuda_json" ] && command -v python3 > /dev/null && python3 -c 'import torch' 2> /dev/null; then
-    step cuda-lut-pytorch 90 python3 "$ROOT/bench/cuda/torch_bench.py" "$cuda_json" "$CUDA_REPS"
+    step cuda-lut-pytorch 60 python3 "$ROOT/bench/cuda/torch_bench.py" "$cuda_json" "$CUDA_REPS"
   else
     skip cuda-lut-pytorch "$([ -z "$cuda_json" ] && echo 'no CUDA LUT result to compare with' || echo 'python3 with torch not found')"
   fi
@@ -197,24 +214,10 @@ else
   skip cuda-lut-pytorch "no CUDA LUT result to compare with"
 fi
 
-# 7. The PyTorch DARTS search step on the GPU (the peer for images/s), synchronized.
-for b in "${TORCH_BATCHES[@]}"; do
-  if command -v python3 > /dev/null && python3 -c 'import torch' 2> /dev/null; then
-    step "pytorch-step-b$b" 90 python3 "$ROOT/bench/pytorch/darts_search_step.py" --device cuda --batch "$b" "${TORCH_ARGS[@]}"
-  else
-    skip "pytorch-step-b$b" "python3 with torch not found"
-  fi
-done
+for s in "${SEARCHES[@]:2}"; do search_step $s; done
 
-# 8. The webgpu kernel bench: exact tfjs conv against the approximate kernels, both table layouts.
-webgpu_step webgpu-kernels 120 "$WORK/bin/node" "$ROOT/dist/bench-webgpu.mjs" --lut-dir "$TABLES" --out . "${KERNEL_ARGS[@]}"
-
-# 9. webgpu searches: one epoch of first-order bi-level steps, profiled (images/s, dispatches per step).
-for s in "${SEARCHES[@]}"; do
-  read -r m b limit <<< "$s"
-  webgpu_step "search-$m-b$b" 100 "${CLI[@]}" search --engine webgpu --data "$DATA" --lut-dir "$TABLES" --multiplier "$m" \
-    --preset paper "${NET_ARGS[@]}" --batch-size "$b" --limit "$limit" --epochs 1 --warmup-epochs 0 --profile --out run
-done
+# 9. The webgpu kernel bench: exact tfjs conv against the approximate kernels, both table layouts.
+webgpu_step webgpu-kernels 90 "$WORK/bin/node" "$ROOT/dist/bench-webgpu.mjs" --lut-dir "$TABLES" --out . "${KERNEL_ARGS[@]}"
 
 log "== done in $((SECONDS - T0)) s of ${BUDGET} s"
 printf '{"name": "total", "exitCode": 0, "seconds": %s, "status": "ok", "reason": ""}\n' $((SECONDS - T0)) >> "$WORK/steps.jsonl"
