@@ -7,13 +7,13 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { readJsonl, writeJsonAtomic } from '@approx-darts/run-store';
 import {
-  decodeSweepFile, expandSweep, jobScriptPath, JOB_FILES, renderJobScript, renderStageScript, stageScriptPath,
-  type Job, type JobGraph, type RunDirView,
+  countJobs, decodeSweepFile, expandSweep, jobScriptPath, JOB_FILES, renderJobScript, renderStageScript, stageScriptPath,
+  type Job, type JobGraph, type RunDirView, type SweepFile,
 } from '@approx-darts/sweep';
 import { CliError } from '../cli-error';
 
 /** A sweep directory keeps the file it was run from, so `status` and `report` need only the directory. */
-export const SWEEP_FILES = { file: 'sweep.json', state: 'sweep-state.json', jobs: 'jobs', logs: 'logs', runs: 'runs' } as const;
+export const SWEEP_FILES = { file: 'sweep.json', state: 'sweep-state.json', jobs: 'jobs', logs: 'logs', runs: 'runs', lock: 'sweep.lock' } as const;
 
 /** What `sweep run` remembers between calls: the launcher and, for Slurm, each job's latest scheduler id (`123_4`). */
 export const SweepState = t.readonly(
@@ -21,18 +21,35 @@ export const SweepState = t.readonly(
 );
 export type SweepState = t.TypeOf<typeof SweepState>;
 
-/** Reads and checks a sweep file; a problem is one line naming the file. Jobs run from `workdir` (relative paths in the file are relative to it). */
-export const loadSweepGraph = async (file: string, root: string, workdir: string): Promise<JobGraph> => {
+/** Reads and checks a sweep file; a problem is one line naming the file. */
+export const loadSweepFile = async (file: string): Promise<SweepFile> => {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
     throw new CliError(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : 'cannot be read'}`);
   }
-  const graph = E.chain((f: Parameters<typeof expandSweep>[0]) => expandSweep(f, resolve(root), resolve(workdir)))(decodeSweepFile(json));
-  if (E.isLeft(graph)) throw new CliError(`${file}: ${graph.left}`);
+  const decoded = decodeSweepFile(json);
+  if (E.isLeft(decoded)) throw new CliError(`${file}: ${decoded.left}`);
+  return decoded.right;
+};
+
+/**
+ * A sweep file's job graph; jobs run from `workdir` (relative paths in the file are relative to it). The jobs are
+ * counted before they are built: above `maxJobs` the file is refused (a grid too large to build runs out of memory).
+ */
+export const sweepGraph = (path: string, file: SweepFile, root: string, workdir: string, maxJobs: number = Number.POSITIVE_INFINITY): JobGraph => {
+  const count = countJobs(file);
+  if (count > maxJobs) {
+    throw new CliError(`${path}: ${count.toLocaleString('en-US')} jobs, more than --max-jobs ${maxJobs}; give fewer axis values, or raise --max-jobs if you mean it`);
+  }
+  const graph = expandSweep(file, resolve(root), resolve(workdir));
+  if (E.isLeft(graph)) throw new CliError(`${path}: ${graph.left}`);
   return graph.right;
 };
+
+/** Reads, checks and expands a sweep file (see sweepGraph). */
+export const loadSweepGraph = async (file: string, root: string, workdir: string): Promise<JobGraph> => sweepGraph(file, await loadSweepFile(file), root, workdir);
 
 /** The sweep directory's own copy of its file, expanded as `sweep run` expanded it (its workdir is in the state file). */
 export const loadSweepDir = async (dir: string): Promise<JobGraph> => {
