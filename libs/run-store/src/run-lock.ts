@@ -32,6 +32,8 @@ export interface RunLock {
   readonly path: string;
   /** Removes the lock file if it is still this process's; idempotent. */
   readonly release: () => Promise<void>;
+  /** The same, synchronously (for a signal handler that exits right after). */
+  readonly releaseSync: () => void;
 }
 
 const readHolder = async (path: string): Promise<LockHolder | undefined | 'gone'> => {
@@ -109,6 +111,10 @@ export const acquireRunLock = async (dir: string, command: string, file: string 
   process.once('exit', releaseSync);
   return {
     path,
+    releaseSync: () => {
+      process.removeListener('exit', releaseSync);
+      releaseSync();
+    },
     release: async () => {
       if (!held) return;
       process.removeListener('exit', releaseSync);

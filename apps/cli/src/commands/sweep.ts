@@ -6,7 +6,7 @@ import {
   aggregateReport, jobState, needsSubmit, reportCsv, reportMarkdown, submissionPlan,
   type JobGraph, type JobState, type SchedulerView,
 } from '@approx-darts/sweep';
-import { RunLockedError, withRunLock } from '@approx-darts/run-store';
+import { exitOnInterrupt, RunLockedError, withRunLock } from '@approx-darts/run-store';
 import { CliError } from '../cli-error';
 import { sweepJobsProblem } from '../sweep/job-check';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
@@ -58,6 +58,18 @@ const runSweep = async (file: string, opts: Record<string, unknown>, program: Co
 };
 
 const runLocked = async (file: string, flags: t.TypeOf<typeof RunFlags>, graph: JobGraph): Promise<void> => {
+  // Exiting on the signal runs the lock's exit handler: sweep.lock goes with this process.
+  const stopWatching = exitOnInterrupt(
+    (signal) => `sweep interrupted (${signal}); \`approx-darts sweep run ${file} --out ${flags.out}\` again continues it (each job resumes from its checkpoint)`,
+  );
+  try {
+    await runUnderLock(file, flags, graph);
+  } finally {
+    stopWatching();
+  }
+};
+
+const runUnderLock = async (file: string, flags: t.TypeOf<typeof RunFlags>, graph: JobGraph): Promise<void> => {
   const root = graph.root;
   const previous = await readSweepState(root);
   if (previous !== undefined && previous.launcher !== flags.launcher && !flags.dryRun) {

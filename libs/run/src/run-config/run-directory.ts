@@ -1,6 +1,7 @@
+import { existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { acquireRunLock, CHECKPOINT_JSON, removeDeadWritersTemps, RunLockedError } from '@approx-darts/run-store';
+import { acquireRunLock, CHECKPOINT_JSON, exitOnInterrupt, removeDeadWritersTemps, RunLockedError, type InterruptSignal } from '@approx-darts/run-store';
 import { RunDirectoryError } from '../run-errors';
 import { CONFIG_FILES } from './config-files';
 
@@ -65,9 +66,23 @@ export const inRunDirectory = async <A>(o: RunDirectoryOptions, body: () => Prom
   const lock = await acquireRunLock(o.dir, `approx-darts ${o.kind}`).catch((e: unknown) => {
     throw e instanceof RunLockedError ? new RunDirectoryError(`--out ${o.flag}: ${e.message}`) : e;
   });
+  let stopWatching = (): void => undefined;
   try {
     await removeDeadWritersTemps([o.dir, join(o.dir, CHECKPOINT_DIR)]);
     const resumable = await hasCheckpoint(o.dir);
+    // Ctrl-C or Slurm's SIGTERM: the step in progress is abandoned (commits are atomic), the lock released, and a
+    // start that committed nothing undone as a failed start is, so that repeating the command starts afresh.
+    stopWatching = exitOnInterrupt((signal) => {
+      const epoch = committedEpochSync(o.dir);
+      if (epoch === undefined && !resumable) {
+        for (const f of writtenByStart(o, created)) rmSync(join(o.dir, f), { recursive: true, force: true });
+        lock.releaseSync();
+        if (created) rmdirSafe(o.dir);
+        return `interrupted (${signal}) before the first checkpoint; the start was undone: repeat the command to start again`;
+      }
+      lock.releaseSync();
+      return interruptedLine(signal, epoch);
+    });
     try {
       return await body();
     } catch (e) {
@@ -75,13 +90,40 @@ export const inRunDirectory = async <A>(o: RunDirectoryOptions, body: () => Prom
       throw e;
     }
   } finally {
+    stopWatching();
     await lock.release();
     if (created) await rmdir(o.dir).catch(() => undefined); // only when the failed start left it empty
   }
 };
 
+const interruptedLine = (signal: InterruptSignal, epoch: number | null | undefined): string =>
+  epoch === undefined || epoch === null
+    ? `interrupted (${signal}); the last checkpoint is intact: repeat the command with --resume`
+    : `interrupted (${signal}) at epoch ${epoch + 1}; the checkpoint of epoch ${epoch} is intact: repeat the command with --resume`;
+
+const rmdirSafe = (dir: string): void => {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty: something else was there
+  }
+};
+
+/** The epochs of the committed checkpoint, read synchronously from its index; undefined when there is none, null when unreadable. */
+const committedEpochSync = (dir: string): number | null | undefined => {
+  const path = join(dir, CHECKPOINT_DIR, CHECKPOINT_JSON);
+  if (!existsSync(path)) return undefined;
+  try {
+    const epoch = (JSON.parse(readFileSync(path, 'utf8')) as { meta?: { epoch?: unknown } }).meta?.epoch;
+    return typeof epoch === 'number' ? epoch : null;
+  } catch {
+    return null;
+  }
+};
+
 /** The files a start writes before its first checkpoint (the plots of a finished epoch come with a checkpoint). */
+const writtenByStart = (o: RunDirectoryOptions, created: boolean): readonly string[] => [RUN_CONFIG_FILES[o.kind], 'metrics.jsonl', ...(created ? [CHECKPOINT_DIR] : [])];
+
 const undoFailedStart = async (o: RunDirectoryOptions, created: boolean): Promise<void> => {
-  const written = [RUN_CONFIG_FILES[o.kind], 'metrics.jsonl', ...(created ? [CHECKPOINT_DIR] : [])];
-  await Promise.all(written.map((f) => rm(join(o.dir, f), { recursive: true, force: true })));
+  await Promise.all(writtenByStart(o, created).map((f) => rm(join(o.dir, f), { recursive: true, force: true })));
 };
