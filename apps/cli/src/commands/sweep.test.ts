@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { registerCommands as register } from './index';
@@ -157,5 +157,27 @@ describe('approx-darts sweep', () => {
     const md = await runCommand(register, ['sweep', 'report', out]);
     expect(md.stdout).toContain('## Table II');
     expect(await readFile(join(out, 'accuracy-energy.svg'), 'utf8')).toContain('fp32 -&gt; mul8u_NGR');
+  });
+
+  it('names a corrupt file of a sweep directory: status marks its job, report says which rows it leaves out and why', async () => {
+    const out = join(dir, 'local'); // the sweep the test above ran
+    const search = join(out, 'runs', 'search__multiplier=fp32__seed=1');
+    const evalJson = join(out, 'runs', 'eval__multiplier=fp32__seed=0__trained=fp32', 'eval.json');
+    await writeFile(join(search, 'run-config.json'), '{"plan": {"ep');
+    const status = await runCommand(register, ['sweep', 'status', out, '--json']);
+    expect(status.error).toBeUndefined();
+    const jobs = (JSON.parse(status.stdout) as { jobs: { progress: string }[] }).jobs;
+    expect(jobs.map((j) => j.progress)).toEqual(['unreadable run-config.json (not JSON)', '', '1/1 epochs', '']);
+
+    await writeFile(evalJson, '{"rows": [');
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    const report = await runCommand(register, ['sweep', 'report', out, '--format', 'csv']).finally(() => spy.mockRestore());
+    expect(stderr).toMatch(new RegExp(`^approx-darts: the report leaves out the rows of 1 job\\(s\\): ${evalJson.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not JSON \\(`));
+    expect(report.error).toMatch(/no trained network has finished yet/);
+
+    await writeFile(join(out, 'sweep-state.json'), '{"launcher": "lo');
+    const broken = await runCommand(register, ['sweep', 'status', out]);
+    expect(broken.error).toMatch(new RegExp(`^${join(out, 'sweep-state.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not JSON \\(`));
   });
 });

@@ -141,7 +141,11 @@ const reportSweep = async (dir: string, opts: Record<string, unknown>): Promise<
   const graph = await loadSweepDir(root);
   const { states } = await jobStates(graph, await readSweepState(root));
   const finished = new Set([...states].filter(([, s]) => s === 'done').map(([id]) => id));
-  const { searches, networks } = await collectOutcomes(graph, finished, flags.lutDir);
+  const { searches, networks, unreadable } = await collectOutcomes(graph, finished, flags.lutDir);
+  // The rows a report leaves out, and why: it dropped unfinished, deleted and unreadable runs without a word.
+  const unfinished = graph.jobs.filter((j) => (j.kind === 'train' || j.kind === 'eval') && !finished.has(j.id)).map((j) => `${j.id} (${states.get(j.id)!})`);
+  const missing = [...unfinished, ...unreadable];
+  if (missing.length > 0) process.stderr.write(`approx-darts: the report leaves out the rows of ${missing.length} job(s): ${missing.join('; ')}\n`);
   if (networks.length === 0) throw new CliError(`${root}: no trained network has finished yet (see \`approx-darts sweep status ${dir}\`)`);
   const rows = aggregateReport(searches, networks);
   const plot = 'accuracy-energy.svg';

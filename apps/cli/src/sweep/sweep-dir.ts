@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,7 +61,12 @@ export const loadSweepDir = async (dir: string): Promise<JobGraph> => {
 export const readSweepState = async (dir: string): Promise<SweepState | undefined> => {
   const path = join(dir, SWEEP_FILES.state);
   if (!existsSync(path)) return undefined;
-  const decoded = SweepState.decode(JSON.parse(await readFile(path, 'utf8')));
+  const json = E.tryCatch(
+    () => JSON.parse(readFileSync(path, 'utf8')) as unknown,
+    (e) => (e instanceof Error ? e.message : String(e)),
+  );
+  if (E.isLeft(json)) throw new CliError(`${path}: not JSON (${json.left}); it records the launcher and Slurm job ids: restore it, or remove it to start the bookkeeping afresh`);
+  const decoded = SweepState.decode(json.right);
   if (E.isLeft(decoded)) throw new CliError(`${path}: not a sweep state file`);
   return decoded.right;
 };
@@ -120,7 +125,11 @@ export const progressOf = async (job: Job): Promise<string> => {
   const restarts = starts > 1 ? `${starts - 1} restart${starts > 2 ? 's' : ''}` : '';
   if (job.kind !== 'search' && job.kind !== 'train') return restarts;
   const done = (await readJsonl(join(job.runDir, 'metrics.jsonl')).catch((): readonly unknown[] => [])).length;
-  const config = await readText(join(job.runDir, job.kind === 'search' ? 'run-config.json' : 'config.json'));
-  const epochs = config === undefined ? undefined : (JSON.parse(config) as { plan?: { epochs?: number } }).plan?.epochs;
+  const configFile = job.kind === 'search' ? 'run-config.json' : 'config.json';
+  const config = await readText(join(job.runDir, configFile));
+  const parsed = config === undefined ? undefined : E.tryCatch(() => JSON.parse(config) as { plan?: { epochs?: number } }, () => 'unreadable');
+  // One corrupt run config makes its own row say so, not the whole status fail.
+  if (parsed !== undefined && E.isLeft(parsed)) return [`unreadable ${configFile} (not JSON)`, restarts].filter((x) => x !== '').join(', ');
+  const epochs = parsed?.right.plan?.epochs;
   return [`${done}/${epochs ?? '?'} epochs`, restarts].filter((x) => x !== '').join(', ');
 };
