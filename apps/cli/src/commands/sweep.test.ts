@@ -147,6 +147,15 @@ describe('approx-darts sweep', () => {
     expect(third.stdout).toContain('4 jobs, 1 to run');
     expect(third.stdout).toContain('1 done, 0 failed');
 
+    // The directory belongs to its file: an edited one is refused, naming what changed, and nothing is rerun.
+    const edited = join(dir, 'edited.json');
+    await writeFile(edited, JSON.stringify({ ...sweepFile, stages: [{ ...sweepFile.stages[0], axes: { multiplier: ['fp32'], seed: [2] } }, ...sweepFile.stages.slice(1)] }, null, 2));
+    const other = await runCommand(register, ['sweep', 'run', edited, '--out', out, '--launcher', 'local']);
+    expect(other.error).toBe(
+      `--out ${out}: holds the sweep run from another file (${join(out, 'sweep.json')}): stages[0].axes.seed[0] is 1 in the sweep, 2 now; run that file again, or give the changed one a new --out`,
+    );
+    expect(JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8'))).toEqual(sweepFile);
+
     const report = await runCommand(register, ['sweep', 'report', out, '--format', 'csv']);
     expect(report.error).toBeUndefined();
     const lines = report.stdout.trim().split('\n');

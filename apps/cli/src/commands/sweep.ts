@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as t from 'io-ts';
@@ -6,7 +7,7 @@ import {
   aggregateReport, jobState, needsSubmit, reportCsv, reportMarkdown, submissionPlan,
   type JobGraph, type JobState, type SchedulerView,
 } from '@approx-darts/sweep';
-import { exitOnInterrupt, RunLockedError, withRunLock } from '@approx-darts/run-store';
+import { configDifferences, exitOnInterrupt, RunLockedError, showValue, withRunLock } from '@approx-darts/run-store';
 import { CliError } from '../cli-error';
 import { sweepJobsProblem } from '../sweep/job-check';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
@@ -43,6 +44,23 @@ const jobStates = async (graph: JobGraph, state: SweepState | undefined): Promis
 /** The program a subcommand belongs to: the one whose option definitions every job's command line is checked against. */
 const rootOf = (cmd: Command): Command => (cmd.parent === null ? cmd : rootOf(cmd.parent));
 
+/**
+ * A sweep directory belongs to the file it was first run from: an edited file, or another sweep's, replaced sweep.json
+ * and kept the old results (`0 to run`, and a report of results the file did not produce). Whitespace does not count.
+ */
+const refuseOtherFile = async (file: string, out: string, root: string): Promise<void> => {
+  const recordedPath = join(root, SWEEP_FILES.file);
+  if (!existsSync(recordedPath)) return;
+  const [recorded, now] = [await loadSweepFile(recordedPath), await loadSweepFile(file)];
+  const differences = configDifferences(recorded, now);
+  if (differences.length === 0) return;
+  const shown = differences.slice(0, 3).map((d) => `${d.path} is ${showValue(d.was)} in the sweep, ${showValue(d.now)} now`);
+  throw new CliError(
+    `--out ${out}: holds the sweep run from another file (${recordedPath}): ${shown.join('; ')}${differences.length > 3 ? `; and ${differences.length - 3} more` : ''}; ` +
+      'run that file again, or give the changed one a new --out',
+  );
+};
+
 const runSweep = async (file: string, opts: Record<string, unknown>, program: Command): Promise<void> => {
   const flags = decodeFlags(RunFlags, opts);
   const root = resolve(flags.out);
@@ -75,6 +93,7 @@ const runUnderLock = async (file: string, flags: t.TypeOf<typeof RunFlags>, grap
   if (previous !== undefined && previous.launcher !== flags.launcher && !flags.dryRun) {
     throw new CliError(`--launcher ${flags.launcher}: ${root} was run with --launcher ${previous.launcher}; use that, or a new --out`);
   }
+  await refuseOtherFile(file, flags.out, root);
   const command = flags.command !== undefined ? flags.command.split(' ').filter((s) => s !== '') : defaultCommand();
   await writeSweepDir(graph, await readFile(file, 'utf8'), command);
   const { states, queue } = await jobStates(graph, flags.dryRun ? undefined : previous);
