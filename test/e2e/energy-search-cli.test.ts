@@ -76,7 +76,7 @@ describe.skipIf(!haveTables)('search --multipliers --energy-weight (end to end)'
     expect(await last(killed)).toEqual(await last(straight));
     const decoded = decodeGenotypeJson(JSON.parse(genotype));
     expect(E.isRight(decoded)).toBe(true);
-  }, 1_800_000); // three searches: measured 245 s with 2 cells at a load of 17
+  }, 1_800_000); // three searches: measured 160 s at a load of 12
 
   it('refuses --energy-weight without --multipliers, and --multiplier with --multipliers, in one line', async () => {
     const a = await cli(['search', '--preset', 'tiny', '--data', 'synthetic', '--multiplier', 'mul8u_NGR', '--energy-weight', '1', '--out', await tmp()]);
