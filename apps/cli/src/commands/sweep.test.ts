@@ -122,7 +122,8 @@ describe('approx-darts sweep', () => {
     const r = await runCommand(register, ['sweep', 'run', file, '--out', out, '--launcher', 'slurm', '--dry-run']);
     expect(r.error).toBeUndefined();
     expect(r.stdout).toContain(`sbatch --parsable --array=0 --dependency=afterok:<train>_0 ${out}/jobs/eval.sbatch`);
-    expect(existsSync(join(out, 'jobs', 'search__multiplier=fp32__seed=1.sh'))).toBe(true);
+    expect(await readFile(join(out, 'jobs', 'search.sbatch'), 'utf8')).toContain(`0) run=${join(out, 'runs', 'search__multiplier=fp32__seed=1')}; cmd=(`);
+    expect(existsSync(join(out, 'jobs', 'search__multiplier=fp32__seed=1.sh'))).toBe(false); // one script per stage, not per job
     expect(existsSync(join(out, 'sweep-state.json'))).toBe(false);
   });
 

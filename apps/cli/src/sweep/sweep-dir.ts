@@ -7,7 +7,7 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { readJsonl, writeJsonAtomic } from '@approx-darts/run-store';
 import {
-  countJobs, decodeSweepFile, expandSweep, jobScriptPath, JOB_FILES, renderJobScript, renderStageScript, stageScriptPath,
+  countJobs, decodeSweepFile, expandSweep, JOB_FILES, renderStageScript, stageScriptPath,
   type Job, type JobGraph, type RunDirView, type SweepFile,
 } from '@approx-darts/sweep';
 import { CliError } from '../cli-error';
@@ -82,18 +82,17 @@ export const defaultCommand = (): readonly string[] => {
   return existsSync(bin) ? [process.execPath, bin] : [process.execPath, resolve(process.argv[1] ?? 'approx-darts')];
 };
 
-/** Writes the sweep file's copy, one script per job and one sbatch script per stage; returns nothing the caller needs. */
+/** Writes the sweep file's copy and one script per stage (an sbatch array script, which also runs one job locally). */
 export const writeSweepDir = async (graph: JobGraph, sourceText: string, command: readonly string[]): Promise<void> => {
   const root = graph.root;
   await mkdir(join(root, SWEEP_FILES.jobs), { recursive: true });
   await mkdir(join(root, SWEEP_FILES.logs), { recursive: true });
   await mkdir(join(root, SWEEP_FILES.runs), { recursive: true });
   await writeFile(join(root, SWEEP_FILES.file), sourceText);
-  for (const job of graph.jobs) {
-    await writeFile(jobScriptPath(graph, job), renderJobScript(graph, job, command));
-    await chmod(jobScriptPath(graph, job), 0o755);
+  for (const stage of graph.stages) {
+    await writeFile(stageScriptPath(graph, stage.name), renderStageScript(graph, stage.name, command));
+    await chmod(stageScriptPath(graph, stage.name), 0o755);
   }
-  for (const stage of graph.stages) await writeFile(stageScriptPath(graph, stage.name), renderStageScript(graph, stage.name));
 };
 
 const readText = async (path: string): Promise<string | undefined> => readFile(path, 'utf8').catch(() => undefined);
