@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,13 @@ describe('approx-darts train + eval', () => {
     const badTable = cli(['eval', '--checkpoint', out, '--data', DATA, '--multiplier', 'mul8u_NOPE']);
     expect(badTable.code).toBe(1);
     expect(badTable.stderr).toMatch(/--multiplier mul8u_NOPE/);
+    // A table without a power figure is refused before any evaluation (it was refused after all of them, losing them).
+    const unpriced = join(empty, 'mul8u_UNPRICED.bin');
+    copyFileSync(resolve(process.cwd(), '../shared/multipliers/mul8u_NGR.bin'), unpriced);
+    const noPower = cli(['eval', '--checkpoint', out, '--data', DATA, '--multiplier', `fp32,${unpriced}`, '--limit', '64']);
+    expect(noPower.code).toBe(1);
+    expect(noPower.stderr).toMatch(/no power figure for mul8u_UNPRICED/);
+    expect(noPower.stderr).not.toMatch(/eval fp32/);
     const badFlag = cli(['train', '--genotype', 'DARTS_V2', '--data', DATA, '--channels', 'many', '--out', join(empty, 'x')]);
     expect(badFlag.code).toBe(1);
     expect(badFlag.stderr).toMatch(/--channels: 'many'/);

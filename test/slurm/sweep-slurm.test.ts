@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonl } from '@approx-darts/run-store';
-import { register } from '../../apps/cli/src/commands/sweep';
+import { registerCommands as register } from '../../apps/cli/src/commands/index';
 import { runCommand } from '../../apps/cli/src/commands/run-command.testing';
 import { slurmForTests } from './slurm-for-tests';
 

@@ -95,7 +95,10 @@ const listing = async (dir: string): Promise<readonly string[] | undefined> => {
  */
 export const findDataset = async (dir: string): Promise<E.Either<Cifar10DataError, DatasetLayout>> => {
   const names = await listing(dir);
-  if (names === undefined) return E.left(new Cifar10DataError(`${dir}: no such directory`, dir));
+  if (names === undefined) {
+    const isFile = await stat(dir).then((s) => !s.isDirectory(), () => false);
+    return E.left(new Cifar10DataError(`${dir}: ${isFile ? 'is a file, not a directory (give the directory that holds the batches)' : 'no such directory'}`, dir));
+  }
   const here = recogniseLayout(dir, names);
   if (E.isRight(here) || !names.includes(BATCHES_DIR)) return here;
   const inner = join(dir, BATCHES_DIR);

@@ -79,6 +79,11 @@ describe('recognising a directory', () => {
     expect(E.isLeft(py) && py.left.message).toMatch(/python \(pickle\) version.*binary version/);
     const none = await findDataset(join(root, 'nope'));
     expect(E.isLeft(none) && none.left.message).toMatch(/no such directory/);
+    // A file where the directory should be exists: saying "no such directory" sent the user looking for it.
+    const file = join(root, 'a-file');
+    await writeFile(file, 'x');
+    const notDir = await findDataset(file);
+    expect(E.isLeft(notDir) && notDir.left.message).toBe(`${file}: is a file, not a directory (give the directory that holds the batches)`);
   });
 
   it('rejects a truncated batch file with its path and offset, and a file deleted after locating', async () => {

@@ -17,7 +17,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   };
 });
 
-const { saveCheckpoint, loadCheckpoint, CHECKPOINT_JSON } = await import('./checkpoint');
+const { saveCheckpoint, loadCheckpoint, readCheckpointMeta, CHECKPOINT_JSON } = await import('./checkpoint');
 
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'run-store-'));
 
@@ -113,6 +113,15 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     await saveCheckpoint(dir, sample(1));
     await truncate(join(dir, CHECKPOINT_JSON), 20);
     await expect(loadCheckpoint(dir)).rejects.toThrow(/checkpoint\.json.*not valid JSON/);
+  });
+
+  it('reads the metadata from the index alone, and names a truncated index as corrupt (resume read it with a bare JSON.parse)', async () => {
+    const dir = await tempDir();
+    expect(await readCheckpointMeta(dir)).toBeUndefined();
+    await saveCheckpoint(dir, sample(2));
+    expect(await readCheckpointMeta(dir)).toEqual({ epoch: 2, note: 'x' });
+    await truncate(join(dir, CHECKPOINT_JSON), 20);
+    await expect(readCheckpointMeta(dir)).rejects.toThrow(`${join(dir, CHECKPOINT_JSON)}: checkpoint index is not valid JSON (truncated or corrupt)`);
   });
 
   it('refuses a tensor whose data does not match its shape', async () => {

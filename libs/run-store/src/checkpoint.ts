@@ -117,6 +117,13 @@ const readIndex = async (path: string): Promise<CheckpointIndex | undefined> => 
   );
 };
 
+/**
+ * The metadata of the checkpoint in `dir` from its index alone (the blob is not read): undefined when there is none;
+ * an Error naming the file when the index is truncated or corrupt (a bare JSON.parse said only `Unexpected end of
+ * JSON input`).
+ */
+export const readCheckpointMeta = async (dir: string): Promise<unknown> => (await readIndex(join(dir, CHECKPOINT_JSON)))?.meta;
+
 const unpackTensor = (blob: Uint8Array, blobPath: string, entry: t.TypeOf<typeof TensorEntry>): SavedTensor => {
   const end = entry.offset + entry.length * 4;
   if (entry.offset % 4 !== 0 || end > blob.byteLength || entry.length !== elementCount(entry.shape)) {

@@ -10,13 +10,15 @@ export interface FieldDifference {
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /**
- * The leaf fields in which two JSON values differ, by dotted path (`plan.weights.lr.lr`), in key order. Arrays and
- * values of different kinds are compared whole: their path is the deepest object key above them.
+ * The leaf fields in which two JSON values differ, by path (`plan.weights.lr.lr`, `space.normal[4].kernel`), in key
+ * order. Arrays of one length are compared element by element (a whole op set, shortened for the message, was cut
+ * off before its difference); arrays of different lengths and values of different kinds are compared whole.
  * @example configDifferences({ a: 1, b: { c: 2 } }, { a: 1, b: { c: 3 } }) // [{ path: 'b.c', was: 2, now: 3 }]
  */
 export const configDifferences = (was: unknown, now: unknown, path = ''): readonly FieldDifference[] => {
   if (isRecord(was) && isRecord(now))
     return [...new Set([...Object.keys(was), ...Object.keys(now)])].flatMap((k) => configDifferences(was[k], now[k], path === '' ? k : `${path}.${k}`));
+  if (Array.isArray(was) && Array.isArray(now) && was.length === now.length) return was.flatMap((w, i) => configDifferences(w, now[i], `${path}[${i}]`));
   return JSON.stringify(was) === JSON.stringify(now) ? [] : [{ path: path === '' ? '(whole)' : path, was, now }];
 };
 

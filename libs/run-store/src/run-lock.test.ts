@@ -65,3 +65,43 @@ describe('removeDeadWritersTemps', () => {
     expect((await readdir(dir)).sort()).toEqual([`a.bin.tmp-${process.pid}`, 'keep.json']);
   });
 });
+
+describe('acquireRunLock and reused process ids', () => {
+  it('records the holder start time and takes over a lock whose pid now belongs to a process that started later', async () => {
+    const dir = await tempDir();
+    const lock = await acquireRunLock(dir, 'search');
+    const mine = JSON.parse(await readFile(lock.path, 'utf8')) as { processStart?: string };
+    await lock.release();
+    if (mine.processStart === undefined) {
+      console.log('skipped: no /proc/PID/stat on this system, a reused pid cannot be told from its holder');
+      return;
+    }
+    expect(mine.processStart).toMatch(/^\d+$/);
+    // A live unrelated process (this test) under the recorded pid, but with another start time than the holder had.
+    await writeFile(join(dir, RUN_LOCK_FILE), JSON.stringify({ ...lockOf(process.ppid), processStart: '1' }));
+    const taken = await acquireRunLock(dir, 'search');
+    expect(JSON.parse(await readFile(taken.path, 'utf8')).pid).toBe(process.pid);
+    await taken.release();
+  });
+
+  it('refuses a live holder with its own start time, saying how to remove a lock known to be stale', async () => {
+    const dir = await tempDir();
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const start = (await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ')[19];
+      await writeFile(join(dir, RUN_LOCK_FILE), JSON.stringify({ ...lockOf(child.pid!), ...(start !== undefined ? { processStart: start } : {}) }));
+      await expect(acquireRunLock(dir, 'search')).rejects.toThrow(`the lock is stale: delete ${join(dir, RUN_LOCK_FILE)} and retry`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('locks under another file name (a sweep directory holds sweep.lock)', async () => {
+    const dir = await tempDir();
+    const lock = await acquireRunLock(dir, 'sweep run', 'sweep.lock');
+    await expect(acquireRunLock(dir, 'sweep run', 'sweep.lock')).rejects.toThrow(/already in use by this process/);
+    expect(await readdir(dir)).toEqual(['sweep.lock']);
+    await lock.release();
+  });
+});

@@ -9,3 +9,4 @@ export * from './decode-errors';
 export * from './search-space';
 export * from './combinators';
 export * from './run-multiplier';
+export * from './unknown-keys';

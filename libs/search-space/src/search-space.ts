@@ -6,6 +6,7 @@ import { formatDecodeErrors, issue, validated, type Issue } from './decode-error
 import { DARTS_SEARCH_MACRO, Macro, reductionCellsOf } from './macro';
 import { Operation, operationProblems } from './operation';
 import { PRIMITIVES } from './primitives';
+import { unknownKeyProblem } from './unknown-keys';
 import { DARTS_TOPOLOGY, Topology } from './topology';
 
 /** An op set: the candidate operations of every edge, in alpha-column order. */
@@ -97,7 +98,16 @@ export type SearchSpace = t.TypeOf<typeof SearchSpaceShape>;
  * @example decodeSearchSpace({ ...DARTS_SPACE, topology: { inputs: 2, nodes: 0, edgesPerNode: 2 } })
  *   // left('topology.nodes must be a positive integer, got 0')
  */
-export const decodeSearchSpace = (json: unknown): E.Either<string, SearchSpace> => pipe(SearchSpace.decode(json), E.mapLeft(formatDecodeErrors));
+export const decodeSearchSpace = (json: unknown): E.Either<string, SearchSpace> =>
+  pipe(
+    SearchSpace.decode(json),
+    E.mapLeft(formatDecodeErrors),
+    // A misspelled key (`macros`, `multipler`) would otherwise be dropped and its default used without a word.
+    E.chainFirst(() => {
+      const problem = unknownKeyProblem(SearchSpaceShape, json);
+      return problem === undefined ? E.right(undefined) : E.left(problem);
+    }),
+  );
 
 /**
  * The op set of one cell type.

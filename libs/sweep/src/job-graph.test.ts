@@ -3,7 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/Either';
 import { decodeSweepFile, type SweepFile } from './sweep-file';
-import { expandSweep, jobId, product, type JobGraph } from './job-graph';
+import { countJobs, expandSweep, jobId, product, type JobGraph } from './job-graph';
 
 const load = (name: string): SweepFile => {
   const r = decodeSweepFile(JSON.parse(readFileSync(new URL(`../../../examples/sweeps/${name}`, import.meta.url), 'utf8')));
@@ -126,5 +126,37 @@ describe('expansion of random grids', () => {
     });
     // Each search belongs to exactly one pick.
     expect(graph.jobs.filter((j) => j.stage === 'b').flatMap((j) => j.deps).sort()).toEqual(graph.jobs.filter((j) => j.stage === 's').map((j) => j.id).sort());
+  });
+});
+
+describe('countJobs', () => {
+  const values = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  // Random grids over all four stage kinds: a search, a select grouping by some of its axes, a train with its own
+  // axes and per-multiplier lists, an eval.
+  const grid = fc.record({
+    multipliers: fc.integer({ min: 1, max: 3 }),
+    seeds: fc.integer({ min: 1, max: 3 }),
+    lrs: fc.integer({ min: 1, max: 2 }),
+    groupBySeed: fc.boolean(),
+    trainSeeds: fc.integer({ min: 0, max: 2 }),
+    fanOut: fc.integer({ min: 0, max: 3 }),
+    fromSelect: fc.boolean(),
+  });
+  test.prop([grid], { numRuns: 60, seed: 2828 })('is the number of jobs expandSweep builds', (g) => {
+    const mult = ['fp32', ...values(g.multipliers - 1, 'mul8u_')];
+    const file: SweepFile = {
+      name: 'x',
+      stages: [
+        { name: 's', kind: 'search', axes: { multiplier: mult, seed: values(g.seeds, ''), lr: values(g.lrs, '0.') } },
+        { name: 'b', kind: 'select', from: 's', groupBy: g.groupBySeed ? ['multiplier', 'seed'] : ['multiplier'] },
+        {
+          name: 't', kind: 'train', from: g.fromSelect ? 'b' : 's',
+          ...(g.trainSeeds > 0 ? { axes: { wd: values(g.trainSeeds, 'w') } } : {}),
+          ...(g.fanOut > 0 ? { multipliers: { fp32: values(g.fanOut, 'mul8u_F') } } : {}),
+        },
+        { name: 'e', kind: 'eval', from: 't' },
+      ],
+    };
+    expect(countJobs(file)).toBe(expand(file).jobs.length);
   });
 });

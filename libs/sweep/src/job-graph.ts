@@ -152,3 +152,47 @@ export const expandSweep = (file: SweepFile, root: string, workdir: string = roo
     jobs,
   });
 };
+
+/**
+ * How many jobs `expandSweep` would make of a file, counted without making them (a grid of 20 axes of 3 values has
+ * 3^20 jobs: building them first runs out of memory). Assumes a file that `decodeSweepFile` accepted.
+ * @example countJobs({ name: 'x', stages: [{ name: 's', kind: 'search', axes: { multiplier: ['fp32', 'mul8u_NGR'], seed: [1, 2, 3] } }] }) === 6
+ */
+export const countJobs = (file: SweepFile): number => {
+  // Per stage: how many of its jobs descend from a search on each multiplier (train's `multipliers` is keyed by it).
+  const bySearched = new Map<string, ReadonlyMap<string, number>>();
+  const size = (axes: Axes): number => Object.values(axes).reduce((n, v) => n * v.length, 1);
+  const total = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+  let jobs = 0;
+  for (const stage of file.stages) {
+    const searched = new Map<string, number>();
+    const add = (m: Map<string, number>, k: string, n: number): void => void m.set(k, (m.get(k) ?? 0) + n);
+    switch (stage.kind) {
+      case 'search': {
+        const others = size(Object.fromEntries(Object.entries(stage.axes).filter(([k]) => k !== 'multiplier')));
+        for (const m of stage.axes['multiplier'] ?? []) add(searched, String(m), others);
+        break;
+      }
+      case 'select': {
+        const source = file.stages.find((s) => s.name === stage.from);
+        const axes = source !== undefined && 'axes' in source && source.axes !== undefined ? source.axes : {};
+        const others = size(Object.fromEntries(stage.groupBy.filter((g) => g !== 'multiplier').map((g) => [g, axes[g] ?? []])));
+        for (const m of axes['multiplier'] ?? []) add(searched, String(m), others);
+        break;
+      }
+      case 'train': {
+        const own = size(axesOf(stage));
+        for (const [m, n] of bySearched.get(stage.from) ?? new Map<string, number>()) {
+          add(searched, m, n * (stage.multipliers?.[m] ?? [m]).length * own);
+        }
+        break;
+      }
+      case 'eval':
+        for (const [m, n] of bySearched.get(stage.from) ?? new Map<string, number>()) add(searched, m, n);
+        break;
+    }
+    bySearched.set(stage.name, searched);
+    jobs += total(searched);
+  }
+  return jobs;
+};

@@ -9,41 +9,33 @@ export const CHECKPOINT_MARKER = 'checkpoint/checkpoint.json';
 /** POSIX single-quoting: anything inside is literal. */
 export const shellQuote = (s: string): string => (/^[A-Za-z0-9_./=:,@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-export const jobScriptPath = (graph: JobGraph, job: Job): string => `${graph.root}/jobs/${job.id}.sh`;
 export const stageScriptPath = (graph: JobGraph, stage: string): string => `${graph.root}/jobs/${stage}.sbatch`;
 
 /**
- * The bash script of one job: one `approx-darts` command in its own run directory. A restarted job (a Slurm requeue,
- * a second `sweep run`) finds the checkpoint and adds `--resume`, so it continues instead of starting over. The exit
- * code is written last, so a job killed mid-run leaves none and reads as interrupted.
+ * What a job does once its stage script has picked it: one `approx-darts` command in its own run directory. A
+ * restarted job (a Slurm requeue, a second `sweep run`) finds the checkpoint and adds `--resume`, so it continues
+ * instead of starting over. The exit code is written last, so a job killed mid-run leaves none and reads as interrupted.
  */
-export const renderJobScript = (graph: JobGraph, job: Job, command: readonly string[]): string => {
-  const cmd = [...command, ...job.args].map(shellQuote).join(' ');
-  const run = shellQuote(job.runDir);
-  const invoke = job.resumable
-    ? `${cmd} "\${resume[@]}"`
-    : job.stdoutFile !== undefined
-      ? `${cmd} > "$run/${job.stdoutFile}.part" && mv "$run/${job.stdoutFile}.part" "$run/${job.stdoutFile}"`
-      : cmd;
+const jobBody = (graph: JobGraph, kind: Pick<Job, 'resumable' | 'stdoutFile'>): readonly string[] => {
+  const invoke = kind.resumable
+    ? '"${cmd[@]}" "${resume[@]}"'
+    : kind.stdoutFile !== undefined
+      ? `"\${cmd[@]}" > "$run/${kind.stdoutFile}.part" && mv "$run/${kind.stdoutFile}.part" "$run/${kind.stdoutFile}"`
+      : '"${cmd[@]}"';
   return [
-    '#!/usr/bin/env bash',
-    `# approx-darts sweep '${graph.name}', job ${job.id} (stage ${job.stage}); written by \`approx-darts sweep run\`.`,
-    'set -uo pipefail',
     `cd ${shellQuote(graph.workdir)}`,
-    `run=${run}`,
     'mkdir -p "$run"',
     `rm -f "$run/${JOB_FILES.exit}"`,
     `echo "$(hostname) $$ \${SLURM_JOB_ID:-}" > "$run/${JOB_FILES.running}"`,
-    ...(job.resumable ? ['resume=()', `if [ -f "$run/${CHECKPOINT_MARKER}" ]; then resume=(--resume); fi`] : []),
+    ...(kind.resumable ? ['resume=()', `if [ -f "$run/${CHECKPOINT_MARKER}" ]; then resume=(--resume); fi`] : []),
     // Each start is recorded (epoch seconds, and --resume when resuming), so a requeued job's restart is visible.
-    `echo "$(date +%s.%N)${job.resumable ? ' ${resume[*]:-}' : ''}" >> "$run/${JOB_FILES.starts}"`,
+    `echo "$(date +%s.%N)${kind.resumable ? ' ${resume[*]:-}' : ''}" >> "$run/${JOB_FILES.starts}"`,
     invoke,
     'code=$?',
     `rm -f "$run/${JOB_FILES.running}"`,
     `echo "$code" > "$run/${JOB_FILES.exit}.part" && mv "$run/${JOB_FILES.exit}.part" "$run/${JOB_FILES.exit}"`,
     'exit "$code"',
-    '',
-  ].join('\n');
+  ];
 };
 
 const sbatchLines = (r: Resources): readonly string[] => [
@@ -57,10 +49,12 @@ const sbatchLines = (r: Resources): readonly string[] => [
 ];
 
 /**
- * The sbatch script of a stage: one array task per job of the stage (task i = the stage's i-th job), each running
- * that job's script. `--requeue` lets Slurm put a task back in the queue when its node fails or it is preempted.
+ * The script of a stage, one file however many jobs it has (a grid of 10^5 jobs wrote 10^5 scripts): array task i
+ * runs the stage's job i, its run directory and command picked by a `case`; `bash STAGE.sbatch i` runs it outside
+ * Slurm (the local launcher). `--requeue` lets Slurm put a task back in the queue when its node fails or it is
+ * preempted.
  */
-export const renderStageScript = (graph: JobGraph, stage: string): string => {
+export const renderStageScript = (graph: JobGraph, stage: string, command: readonly string[]): string => {
   const s = graph.stages.find((x) => x.name === stage)!;
   const jobs = graph.jobs.filter((j) => j.stage === stage);
   return [
@@ -70,11 +64,14 @@ export const renderStageScript = (graph: JobGraph, stage: string): string => {
     '#SBATCH --open-mode=append',
     '#SBATCH --requeue',
     ...sbatchLines(s.resources).map((l) => `#SBATCH ${l}`),
-    `# approx-darts sweep '${graph.name}', stage ${stage}: array task i runs the stage's job i.`,
-    'case "${SLURM_ARRAY_TASK_ID:?run it as an array task (sbatch --array)}" in',
-    ...jobs.map((j) => `  ${j.index}) exec bash ${shellQuote(jobScriptPath(graph, j))} ;;`),
-    '  *) echo "no job at index $SLURM_ARRAY_TASK_ID" >&2; exit 2 ;;',
+    `# approx-darts sweep '${graph.name}', stage ${stage}: array task i runs the stage's job i; written by \`approx-darts sweep run\`.`,
+    'set -uo pipefail',
+    'task="${1:-${SLURM_ARRAY_TASK_ID:?run it as an array task (sbatch --array), or give the task index}}"',
+    'case "$task" in',
+    ...jobs.map((j) => `  ${j.index}) run=${shellQuote(j.runDir)}; cmd=(${[...command, ...j.args].map(shellQuote).join(' ')}) ;; # ${j.id}`),
+    '  *) echo "no job at index $task" >&2; exit 2 ;;',
     'esac',
+    ...(jobs[0] === undefined ? [] : jobBody(graph, jobs[0])),
     '',
   ].join('\n');
 };

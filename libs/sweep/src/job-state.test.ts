@@ -4,7 +4,7 @@ import * as E from 'fp-ts/Either';
 import { decodeSweepFile } from './sweep-file';
 import { expandSweep } from './job-graph';
 import { jobState, submissionPlan, type JobState } from './job-state';
-import { renderJobScript, renderStageScript, sbatchArgs, shellQuote } from './job-script';
+import { renderStageScript, sbatchArgs, shellQuote } from './job-script';
 
 const graph = (() => {
   const file = decodeSweepFile(JSON.parse(readFileSync(new URL('../../../examples/sweeps/tiny-sweep.json', import.meta.url), 'utf8')));
@@ -85,24 +85,25 @@ describe('scripts', () => {
   const evaluation = graph.jobs.find((j) => j.kind === 'eval')!;
 
   it('resume a search from its checkpoint and record the exit code last', () => {
-    const script = renderJobScript(graph, search, ['/usr/bin/node', '/app/bin/approx-darts.mjs']);
+    const script = renderStageScript(graph, search.stage, ['/usr/bin/node', '/app/bin/approx-darts.mjs']);
     expect(script).toContain('if [ -f "$run/checkpoint/checkpoint.json" ]; then resume=(--resume); fi');
-    expect(script).toContain(`/usr/bin/node /app/bin/approx-darts.mjs search --data synthetic`);
+    expect(script).toContain(`  0) run=${search.runDir}; cmd=(/usr/bin/node /app/bin/approx-darts.mjs search --data synthetic`);
+    expect(script).toContain('"${cmd[@]}" "${resume[@]}"');
     expect(script.trimEnd().split('\n').slice(-2)).toEqual(['mv "$run/job-exit.part" "$run/job-exit"'.replace(/^/, 'echo "$code" > "$run/job-exit.part" && '), 'exit "$code"']);
   });
 
   it('write an evaluation\'s JSON atomically and never resume it', () => {
-    const script = renderJobScript(graph, evaluation, ['approx-darts']);
+    const script = renderStageScript(graph, evaluation.stage, ['approx-darts']);
     expect(script).not.toContain('--resume');
-    expect(script).toContain('--json > "$run/eval.json.part" && mv "$run/eval.json.part" "$run/eval.json"');
+    expect(script).toContain('"${cmd[@]}" > "$run/eval.json.part" && mv "$run/eval.json.part" "$run/eval.json"');
   });
 
-  it('submit one array per stage, requeueable, with afterok dependencies', () => {
-    const stage = renderStageScript(graph, 'train');
+  it('submit one array per stage, requeueable, with afterok dependencies: one script, however many jobs', () => {
+    const stage = renderStageScript(graph, 'train', ['approx-darts']);
     expect(stage).toContain('#SBATCH --requeue');
     expect(stage).toContain('#SBATCH --cpus-per-task=1');
     expect(stage).toContain('#SBATCH --time=00:10:00');
-    expect(stage.match(/^ {2}\d\) exec bash /gm)).toHaveLength(3);
+    expect(stage.match(/^ {2}\d\) run=.* ;; # train__/gm)).toHaveLength(3);
     expect(sbatchArgs(graph, 'train', [2, 0], ['7', '8_1'])).toEqual(['--parsable', '--array=0,2', '--dependency=afterok:7:8_1', '/s/jobs/train.sbatch']);
   });
 

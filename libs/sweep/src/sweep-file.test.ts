@@ -25,7 +25,7 @@ describe('sweep file', () => {
       "stages[1] (best).from: 'serch' is not an earlier stage",
     );
     expect(problem({ name: 'x', stages: [search, { name: 'ev', kind: 'eval', from: 'search' }] })).toBe(
-      "stages[1] (ev).from: a eval stage cannot draw from the search stage 'search'",
+      "stages[1] (ev).from: an eval stage cannot draw from the search stage 'search'",
     );
     expect(problem({ name: 'x', stages: [{ ...search, flags: { out: 'here' } }] })).toBe("stages[0] (search): 'out' is set by the sweep, not the file");
     expect(problem({ name: 'x', stages: [{ ...search, axes: { seed: [1] } }] })).toMatch(/needs a 'multiplier' axis/);
@@ -35,5 +35,17 @@ describe('sweep file', () => {
     );
     expect(problem({ name: 'Bad Name', stages: [search] })).toMatch(/^name: /);
     expect(problem({ name: 'x', stages: [search, search] })).toBe("stages[1] (search): a second stage named 'search'");
+    expect(problem({ name: 'x', stages: [{ ...search, flags: { '--epochs': 1 } }] })).toBe("stages[0] (search): flag '--epochs' must be named without its leading '--'");
+    // A flag takes a string, a number or a boolean: the message says so, not the union member tried last.
+    expect(problem({ name: 'x', stages: [{ ...search, flags: { epochs: [1] } }] })).toBe('stages[0].flags.epochs: [1] is not string, number or boolean');
+  });
+
+  it('refuses unknown keys, naming their path (a misspelled key was dropped, and its stage ran the defaults)', () => {
+    expect(problem({ name: 'x', stages: [{ ...search, flag: { epochs: 1 } }] })).toBe('stages[0].flag: unknown key (allowed here: name, kind, axes, flags, resources)');
+    expect(problem({ name: 'x', comon: { engine: 'cpu' }, stages: [search] })).toBe('comon: unknown key (allowed here: name, stages, common)');
+    expect(problem({ name: 'x', stages: [{ ...search, resources: { gpu: 1 } }] })).toMatch(/^stages\[0\]\.resources\.gpu: unknown key \(allowed here: gpus, /);
+    expect(problem({ name: 'x', stages: [search, { name: 'b', kind: 'select', from: 'search', groupby: ['multiplier'], groupBy: ['multiplier'] }] })).toBe(
+      'stages[1].groupby: unknown key (allowed here: name, kind, from, groupBy, resources)',
+    );
   });
 });

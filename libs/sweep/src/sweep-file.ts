@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
+import { unknownKeyProblem } from '@approx-darts/search-space';
 
 /** A value of a grid axis or a fixed flag: what the flag would be given on the command line. */
 export const FlagValue = t.union([t.string, t.number]);
@@ -96,11 +97,11 @@ const check = (file: SweepFile): E.Either<string, SweepFile> => {
     if ('from' in s) {
       const source = seen.get(s.from);
       if (source === undefined) return E.left(`${at}.from: '${s.from}' is not an earlier stage`);
-      if (!SOURCES[s.kind].includes(source)) return E.left(`${at}.from: a ${s.kind} stage cannot draw from the ${source} stage '${s.from}'`);
+      if (!SOURCES[s.kind].includes(source)) return E.left(`${at}.from: ${/^[aeiou]/.test(s.kind) ? 'an' : 'a'} ${s.kind} stage cannot draw from the ${source} stage '${s.from}'`);
     }
     for (const key of [...Object.keys(flagsOf(s)), ...Object.keys(axesOf(s)), ...Object.keys(file.common ?? {})]) {
       if (RESERVED_FLAGS.includes(key)) return E.left(`${at}: '${key}' is set by the sweep, not the file`);
-      if (key.startsWith('-')) return E.left(`${at}: flag '${key}' is named without its leading '--'`);
+      if (key.startsWith('-')) return E.left(`${at}: flag '${key}' must be named without its leading '--'`);
     }
     for (const [axis, values] of Object.entries(axesOf(s))) {
       if (values.length === 0) return E.left(`${at}.axes.${axis}: an axis needs at least one value`);
@@ -132,9 +133,23 @@ const pathOf = (e: t.ValidationError, prefix: string): string => {
   return path === '' ? '(top)' : path;
 };
 
+const MEMBERS = new Set(['UnionType', 'IntersectionType']);
+
+/** What the key of an error expects: the type at its own key, not the union member tried last (`string, number or boolean`, not `string`). */
+const expectedOf = (e: t.ValidationError): string => {
+  let at = e.context[e.context.length - 1];
+  for (const [i, c] of e.context.entries()) {
+    const parent = e.context[i - 1]?.type as { _tag?: string } | undefined;
+    if (i > 0 && !MEMBERS.has(parent?._tag ?? '')) at = c;
+  }
+  const name = at?.type.name ?? 'valid';
+  const parts = name.replace(/^\((.*)\)$/, '$1').split(' | ');
+  return parts.length > 1 && parts.every((p) => /^\w+$/.test(p)) ? `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}` : name;
+};
+
 const firstProblem = (errs: t.Errors, prefix: string): string => {
   const e = errs[0]!;
-  return `${pathOf(e, prefix)}: ${e.message ?? `${JSON.stringify(e.value)} is not ${e.context[e.context.length - 1]?.type.name ?? 'valid'}`}`;
+  return `${pathOf(e, prefix)}: ${e.message ?? `${JSON.stringify(e.value)} is not ${expectedOf(e)}`}`;
 };
 
 /** Decodes a parsed sweep file; a problem is one line naming the place in the file. */
@@ -150,6 +165,11 @@ export const decodeSweepFile = (u: unknown): E.Either<string, SweepFile> =>
         if (E.isLeft(decoded)) return E.left(firstProblem(decoded.left, `stages[${i}]`));
       }
       return pipe(SweepFile.decode(u), E.mapLeft((errs) => firstProblem(errs, '')));
+    }),
+    // A misspelled key (`flag` for `flags`, `comon`) would be dropped and the job run without it: hours of the wrong run.
+    E.chainFirst(() => {
+      const problem = unknownKeyProblem(SweepFile, u);
+      return problem === undefined ? E.right(undefined) : E.left(problem);
     }),
     E.chain(check),
   );

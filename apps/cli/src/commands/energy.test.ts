@@ -21,6 +21,15 @@ describe('approx-darts energy', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('counts no auxiliary head for one cell (it reads the map after the second reduction, which one cell lacks)', async () => {
+    const one = await energy(['--genotype', 'DARTS_V2', '--channels', '8', '--cells', '1', '--multiplier', 'fp32']);
+    const two = await energy(['--genotype', 'DARTS_V2', '--channels', '8', '--cells', '2', '--multiplier', 'fp32']);
+    expect(one['params_auxiliary']).toBe(0);
+    expect(two['params_auxiliary']).toBeGreaterThan(0);
+    const text = await runCommand(register, ['energy', '--genotype', 'DARTS_V2', '--channels', '8', '--cells', '1', '--multiplier', 'fp32']);
+    expect(text.stdout).toMatch(/M; no auxiliary head: it needs 2 cells\)/);
+  });
+
   it('reports DARTS_V2 at C=36, 20 cells with the parameter count DARTS prints (3.35 M, auxiliary head excluded)', async () => {
     const r = await energy(['--genotype', 'DARTS_V2', '--channels', '36', '--cells', '20', '--multiplier', 'fp32']);
     expect(r['params']).toBe(3_349_342);

@@ -6,6 +6,7 @@ import { evalNetworkPlan, planTotals } from '@approx-darts/network-plan';
 import { networkEnergyByLayer, DEFAULT_ENERGY_MODEL } from '@approx-darts/energy';
 import { edgeMultipliers, FP32_CHOICE } from '@approx-darts/genotype';
 import { EXACT_MULTIPLIER } from '@approx-darts/multipliers';
+import { reductionPositions } from '@approx-darts/search-space';
 import { CliError } from '../cli-error';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
 import { loadGenotypeOption } from '../options/genotype-option';
@@ -29,9 +30,11 @@ export const register = (program: Command): void => {
       const { channels, cells, classes } = decodeFlags(EnergyFlags, opts);
       const genotype = await loadGenotypeOption(opts.genotype);
       const { name, powerMw } = await multiplierPower(opts.multiplier, opts.lutDir);
+      // The auxiliary head reads the map after the second reduction: a network of one cell has none (train refuses it).
+      const auxiliary = reductionPositions(cells).length >= 2;
       // fp32 still marks the approximable layers (on the exact table) so the exact-8-bit baseline means the same thing.
       const plan = pipe(
-        evalNetworkPlan(genotype, { channels, cells, classes, auxiliary: true, multiplier: powerMw === null ? EXACT_MULTIPLIER : name }),
+        evalNetworkPlan(genotype, { channels, cells, classes, auxiliary, multiplier: powerMw === null ? EXACT_MULTIPLIER : name }),
         E.getOrElseW((e) => {
           throw new CliError(`--genotype ${opts.genotype}: ${e.message}`);
         }),
@@ -82,7 +85,7 @@ export const register = (program: Command): void => {
       if (opts.json) return void process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       const lines = [
         `genotype ${opts.genotype}, C=${channels}, ${cells} cells, multiplier ${report.multiplier}${powerMw === null ? '' : ` (${powerMw} mW)`}`,
-        `params              ${report.params} (${(report.params / 1e6).toFixed(2)} M; auxiliary head ${report.params_auxiliary} more)`,
+        `params              ${report.params} (${(report.params / 1e6).toFixed(2)} M; ${auxiliary ? `auxiliary head ${report.params_auxiliary} more` : 'no auxiliary head: it needs 2 cells'})`,
         `MACs                ${report.macs} (${(report.macs / 1e6).toFixed(1)} M), approximate ${report.approx_macs}`,
         `energy              ${report.energy_uj.toFixed(2)} uJ per image (fp32 ${report.fp32_energy_uj.toFixed(2)}, exact 8-bit ${report.exact8_energy_uj.toFixed(2)})`,
         `saving vs fp32      ${report.saving_vs_fp32_pct.toFixed(2)} %`,

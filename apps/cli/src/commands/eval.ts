@@ -10,7 +10,7 @@ import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress } from '../progress';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
 import { activateEngine } from '../options/engine-option';
-import { loadBinding } from '../options/multiplier-option';
+import { loadBinding, multiplierPower } from '../options/multiplier-option';
 import { loadEdgeBindings } from '../options/multipliers-option';
 import { inferenceEnergy } from '../inference-energy';
 
@@ -67,6 +67,8 @@ const runEval = async (opts: Record<string, unknown>): Promise<void> => {
   const multipliers = [...new Set((flags.multiplier.length > 0 ? flags.multiplier : [config.multiplier, 'fp32']).map((m) => (isFp32(m) ? 'fp32' : m)))];
   // Load every table first: a bad name fails before minutes of evaluation.
   const bindings = await Promise.all(multipliers.map(async (m) => ({ name: m, binding: await loadBinding(m, flags.lutDir, config.quantization) })));
+  // And every power figure: the energy columns need one, and a refusal after the evaluations lost them all.
+  for (const { name, binding } of bindings) await multiplierPower(binding?.table.name ?? name, flags.lutDir);
   const edgeBindings = await loadEdgeBindings(config.genotype, flags.lutDir, config.quantization);
   await activateEngine(flags.engine);
   const data = await loadDataOption(flags.data);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
@@ -59,6 +59,10 @@ export const register = (program: Command): void => {
       const rows = await Promise.all(dirs.map((d) => rowOf(resolve(d), flags.channels, flags.cells, flags.lutDir)));
       const table = paretoTable(rows);
       if (flags.out !== undefined) {
+        // As search and train do: the directory is made, and a path that cannot be one is named.
+        await mkdir(flags.out, { recursive: true }).catch((e: unknown) => {
+          throw new CliError(`--out ${flags.out}: cannot create it (${e instanceof Error ? e.message : String(e)})`);
+        });
         await writeFile(join(flags.out, 'pareto.md'), `${table}\n`);
         await writeFile(join(flags.out, 'pareto.svg'), paretoSvg(rows, flags.channels, flags.cells));
       }

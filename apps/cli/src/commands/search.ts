@@ -10,7 +10,7 @@ import { formatGenotype, genotypeToDot } from '@approx-darts/genotype';
 import { PresetName, searchSettings, type SearchPreset } from '@approx-darts/schedule';
 import { approxDartsSpace, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
-import { CHECKPOINT_JSON, writeJsonAtomic } from '@approx-darts/run-store';
+import { readCheckpointMeta, writeJsonAtomic } from '@approx-darts/run-store';
 import { describeDifferences, DivergedError, hasCheckpoint, inRunDirectory, reconcileResume, ResumeError, RUN_CONFIG_FILE, runSearch, SEARCH_FILES, SetupError, StoredSearchRunConfig, type EpochRecord, type FlagOfField } from '@approx-darts/run';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
@@ -131,8 +131,10 @@ const spaceOf = async (flags: SearchFlags, settings: SearchPreset): Promise<{ re
 
 /** The committed epochs of a search checkpoint, from its index alone (0 when there is none). */
 const checkpointEpoch = async (dir: string): Promise<number> => {
-  const text = await readFile(join(dir, SEARCH_FILES.checkpoint, CHECKPOINT_JSON), 'utf8').catch(() => undefined);
-  const epoch = text === undefined ? undefined : (JSON.parse(text) as { meta?: { epoch?: unknown } }).meta?.epoch;
+  const meta = await readCheckpointMeta(join(dir, SEARCH_FILES.checkpoint)).catch((e: unknown) => {
+    throw new CliError(`${e instanceof Error ? e.message : String(e)}; the checkpoint cannot be resumed (restore it, or start again in another --out)`);
+  });
+  const epoch = (meta as { epoch?: unknown } | undefined)?.epoch;
   return typeof epoch === 'number' ? epoch : 0;
 };
 

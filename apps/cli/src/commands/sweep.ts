@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as t from 'io-ts';
 import {
   aggregateReport, jobState, needsSubmit, reportCsv, reportMarkdown, submissionPlan,
   type JobGraph, type JobState, type SchedulerView,
 } from '@approx-darts/sweep';
+import { configDifferences, exitOnInterrupt, RunLockedError, showValue, withRunLock } from '@approx-darts/run-store';
 import { CliError } from '../cli-error';
+import { sweepJobsProblem } from '../sweep/job-check';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
 import { linePlot } from '../report/svg-plot';
 import { describeSlurmPlan, slurmQueue, submitSlurm } from '../sweep/slurm-launcher';
@@ -14,13 +17,16 @@ import { runLocal } from '../sweep/local-launcher';
 import { pickBest } from '../sweep/pick';
 import { collectOutcomes } from '../sweep/sweep-outcomes';
 import {
-  defaultCommand, loadSweepDir, loadSweepGraph, progressOf, readRunDir, readSweepState, writeSweepDir, writeSweepState, type SweepState,
+  defaultCommand, loadSweepDir, loadSweepFile, progressOf, sweepGraph, SWEEP_FILES, readRunDir, readSweepState, writeSweepDir, writeSweepState, type SweepState,
 } from '../sweep/sweep-dir';
 
 const RunFlags = t.intersection([
-  t.type({ out: t.string, launcher: t.keyof({ slurm: null, local: null }), jobs: PositiveIntFromString }),
+  t.type({ out: t.string, launcher: t.keyof({ slurm: null, local: null }), jobs: PositiveIntFromString, maxJobs: PositiveIntFromString }),
   t.partial({ dryRun: t.boolean, gpus: t.string, command: t.string }),
 ]);
+
+/** The paper's grid is 74 jobs; a thousand leaves room for wider grids and stops an axis multiplied by mistake. */
+const DEFAULT_MAX_JOBS = 1000;
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -35,14 +41,59 @@ const jobStates = async (graph: JobGraph, state: SweepState | undefined): Promis
   return { states, queue };
 };
 
-const runSweep = async (file: string, opts: Record<string, unknown>): Promise<void> => {
+/** The program a subcommand belongs to: the one whose option definitions every job's command line is checked against. */
+const rootOf = (cmd: Command): Command => (cmd.parent === null ? cmd : rootOf(cmd.parent));
+
+/**
+ * A sweep directory belongs to the file it was first run from: an edited file, or another sweep's, replaced sweep.json
+ * and kept the old results (`0 to run`, and a report of results the file did not produce). Whitespace does not count.
+ */
+const refuseOtherFile = async (file: string, out: string, root: string): Promise<void> => {
+  const recordedPath = join(root, SWEEP_FILES.file);
+  if (!existsSync(recordedPath)) return;
+  const [recorded, now] = [await loadSweepFile(recordedPath), await loadSweepFile(file)];
+  const differences = configDifferences(recorded, now);
+  if (differences.length === 0) return;
+  const shown = differences.slice(0, 3).map((d) => `${d.path} is ${showValue(d.was)} in the sweep, ${showValue(d.now)} now`);
+  throw new CliError(
+    `--out ${out}: holds the sweep run from another file (${recordedPath}): ${shown.join('; ')}${differences.length > 3 ? `; and ${differences.length - 3} more` : ''}; ` +
+      'run that file again, or give the changed one a new --out',
+  );
+};
+
+const runSweep = async (file: string, opts: Record<string, unknown>, program: Command): Promise<void> => {
   const flags = decodeFlags(RunFlags, opts);
   const root = resolve(flags.out);
-  const graph = await loadSweepGraph(file, root, process.cwd());
+  const sweepFile = await loadSweepFile(file);
+  const graph = sweepGraph(file, sweepFile, root, process.cwd(), flags.maxJobs);
+  const problem = await sweepJobsProblem(program, sweepFile, graph);
+  if (problem !== undefined) throw new CliError(`${file}: ${problem}`);
+  // One `sweep run` per directory: a second would run the same jobs, each refused by the other's run lock.
+  await mkdir(root, { recursive: true });
+  await withRunLock(root, `approx-darts sweep run ${file}`, () => runLocked(file, flags, graph), SWEEP_FILES.lock).catch((e: unknown) => {
+    throw e instanceof RunLockedError ? new CliError(`--out ${flags.out}: ${e.message.replace(/^\S+ is in use/, 'this sweep directory is in use')}`) : e;
+  });
+};
+
+const runLocked = async (file: string, flags: t.TypeOf<typeof RunFlags>, graph: JobGraph): Promise<void> => {
+  // Exiting on the signal runs the lock's exit handler: sweep.lock goes with this process.
+  const stopWatching = exitOnInterrupt(
+    (signal) => `sweep interrupted (${signal}); \`approx-darts sweep run ${file} --out ${flags.out}\` again continues it (each job resumes from its checkpoint)`,
+  );
+  try {
+    await runUnderLock(file, flags, graph);
+  } finally {
+    stopWatching();
+  }
+};
+
+const runUnderLock = async (file: string, flags: t.TypeOf<typeof RunFlags>, graph: JobGraph): Promise<void> => {
+  const root = graph.root;
   const previous = await readSweepState(root);
   if (previous !== undefined && previous.launcher !== flags.launcher && !flags.dryRun) {
     throw new CliError(`--launcher ${flags.launcher}: ${root} was run with --launcher ${previous.launcher}; use that, or a new --out`);
   }
+  await refuseOtherFile(file, flags.out, root);
   const command = flags.command !== undefined ? flags.command.split(' ').filter((s) => s !== '') : defaultCommand();
   await writeSweepDir(graph, await readFile(file, 'utf8'), command);
   const { states, queue } = await jobStates(graph, flags.dryRun ? undefined : previous);
@@ -78,7 +129,11 @@ const runSweep = async (file: string, opts: Record<string, unknown>): Promise<vo
   const gpus = (flags.gpus ?? '').split(',').filter((g) => g !== '');
   const outcome = await runLocal(graph, todo, done, { jobs: gpus.length > 0 ? gpus.length : flags.jobs, gpus, onEvent: say });
   say(`${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.blocked.length} not run (a dependency failed or is running elsewhere); logs in ${join(root, 'logs')}`);
-  if (outcome.failed.length > 0) throw new CliError(`sweep ${graph.name}: ${outcome.failed.length} job(s) failed: ${outcome.failed.join(', ')}; run it again to retry them`);
+  if (outcome.failed.length > 0) {
+    throw new CliError(
+      `sweep ${graph.name}: ${outcome.failed.length} job(s) failed: ${outcome.failed.join(', ')}; the cause is at the end of ${join(root, 'logs', `${outcome.failed[0]!}.log`)}${outcome.failed.length > 1 ? ' (and the others\' logs)' : ''}; \`sweep run\` again retries them`,
+    );
+  }
   if (outcome.blocked.length > 0) throw new CliError(`sweep ${graph.name}: ${outcome.blocked.length} job(s) not run: ${outcome.blocked.join(', ')}; run it again when what they depend on has finished`);
 };
 
@@ -105,7 +160,11 @@ const reportSweep = async (dir: string, opts: Record<string, unknown>): Promise<
   const graph = await loadSweepDir(root);
   const { states } = await jobStates(graph, await readSweepState(root));
   const finished = new Set([...states].filter(([, s]) => s === 'done').map(([id]) => id));
-  const { searches, networks } = await collectOutcomes(graph, finished, flags.lutDir);
+  const { searches, networks, unreadable } = await collectOutcomes(graph, finished, flags.lutDir);
+  // The rows a report leaves out, and why: it dropped unfinished, deleted and unreadable runs without a word.
+  const unfinished = graph.jobs.filter((j) => (j.kind === 'train' || j.kind === 'eval') && !finished.has(j.id)).map((j) => `${j.id} (${states.get(j.id)!})`);
+  const missing = [...unfinished, ...unreadable];
+  if (missing.length > 0) process.stderr.write(`approx-darts: the report leaves out the rows of ${missing.length} job(s): ${missing.join('; ')}\n`);
   if (networks.length === 0) throw new CliError(`${root}: no trained network has finished yet (see \`approx-darts sweep status ${dir}\`)`);
   const rows = aggregateReport(searches, networks);
   const plot = 'accuracy-energy.svg';
@@ -133,7 +192,8 @@ export const register = (program: Command): void => {
     .option('--gpus <ids>', 'local: comma-separated GPU ids, one job per GPU (CUDA_VISIBLE_DEVICES)')
     .option('--command <cmd>', 'how jobs start approx-darts (default: this CLI by absolute path)')
     .option('--dry-run', 'write the scripts and print what would be submitted or run, without doing it')
-    .action((file: string, opts: Record<string, unknown>) => runSweep(file, opts));
+    .option('--max-jobs <n>', 'refuse a sweep file of more jobs than this (counted before anything is written)', String(DEFAULT_MAX_JOBS))
+    .action((file: string, opts: Record<string, unknown>, cmd: Command) => runSweep(file, opts, rootOf(cmd)));
   sweep
     .command('status')
     .description('Every job\'s state (done, running, queued, failed, interrupted, missing) and epochs')

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobScriptPath, type Job, type JobGraph } from '@approx-darts/sweep';
+import { stageScriptPath, type Job, type JobGraph } from '@approx-darts/sweep';
 import { SWEEP_FILES } from './sweep-dir';
 
 export interface LocalOptions {
@@ -22,7 +22,7 @@ export interface LocalOutcome {
 const runScript = (graph: JobGraph, job: Job, gpu: string | undefined): Promise<number> =>
   new Promise((resolveExit) => {
     const log = openSync(join(graph.root, SWEEP_FILES.logs, `${job.id}.log`), 'a');
-    const child = spawn('bash', [jobScriptPath(graph, job)], {
+    const child = spawn('bash', [stageScriptPath(graph, job.stage), String(job.index)], {
       stdio: ['ignore', log, log],
       env: { ...process.env, ...(gpu !== undefined ? { CUDA_VISIBLE_DEVICES: gpu } : {}) },
     });
