@@ -20,6 +20,7 @@ import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
 import { loadEdgeBindings } from '../options/multipliers-option';
 import { inferenceEnergy } from '../inference-energy';
+import { PADDING_OPTION, PaddingFlag } from '../options/padding-option';
 
 /** The flags of `train` after commander, checked: numbers parsed, enums checked. */
 const TrainFlags = t.intersection([
@@ -31,6 +32,7 @@ const TrainFlags = t.intersection([
     seed: NonNegativeIntFromString,
     auxiliary: t.boolean,
     quantization: t.keyof({ asymmetric: null, symmetric: null }),
+    padding: PaddingFlag,
     out: DirectoryPath,
   }),
   OptimizerFlags,
@@ -83,6 +85,7 @@ const TRAIN_FLAGS: FlagOfField = [
   ['plan.optimizer.momentum', '--momentum'],
   ['multiplier', '--multiplier'],
   ['quantization', '--quantization'],
+  ['padding', '--padding'],
   ['seed', '--seed'],
   ['auxiliary', '--no-auxiliary'],
   ['limit', '--limit'],
@@ -162,6 +165,7 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
     plan,
     multiplier: binding?.table.name ?? 'fp32',
     quantization: flags.quantization,
+    padding: flags.padding,
     seed: flags.seed,
     auxiliary: flags.auxiliary,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
@@ -214,6 +218,7 @@ export const register = (program: Command): void => {
     .option('--preset <name>', 'training plan and network: paper (C=32), darts (C=36, the original DARTS plan) or tiny (the paper network, 2 epochs)', 'paper')
     .option('--engine <name>', 'compute engine: auto, cpu, webgpu, tensorflow', 'cpu')
     .option('--quantization <mode>', 'asymmetric or symmetric activation quantization', 'asymmetric')
+    .option(...PADDING_OPTION)
     .option('--seed <n>', 'seed of the initialization, data order, augmentation and drop path', '0')
     .option('--no-auxiliary', 'train without the auxiliary head')
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoint/, report.md)')

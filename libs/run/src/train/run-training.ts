@@ -143,7 +143,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     if (diff.length > 0) throw new Error(`cannot resume ${runDir}: the run was started with different settings: ${diff.join('; ')}`);
   }
 
-  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
+  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, padding: config.padding ?? 'same', approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
   const optimizer = bindOptimizer(plan.optimizer, namedParams(network.store.entries, network.weights));
   try {
     let dataRng = createRng(config.seed);
