@@ -4,32 +4,18 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@approx-darts/kernels';
 import { exactTable } from '@approx-darts/multipliers';
-import { buildEvalNetwork, disposeParams, restoreParams, snapshotParams, type EvalNetwork } from '@approx-darts/networks';
-import type { Genotype } from '@approx-darts/genotype';
-import type { Padding } from '@approx-darts/network-plan';
+import { buildEvalNetwork, disposeParams, restoreParams, snapshotParams } from '@approx-darts/networks';
+import { EVERY_OP, MACRO, relativeError, trainedNetwork } from './every-op-network';
 import { decodeOnnxModel, encodeOnnxModel, exportOnnx, ONNX_META, type ParamValues } from '@approx-darts/interop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const edge = (op: string, input: number) => ({ op, input });
-// Every op kind of the DARTS space, and in the reduction cell every one at stride 2 (skip as FactorizedReduce).
-const EVERY_OP: Genotype = {
-  normal: { nodes: [[edge('sep_conv_3x3', 0), edge('sep_conv_5x5', 1)], [edge('dil_conv_3x3', 0), edge('dil_conv_5x5', 1)], [edge('skip_connect', 0), edge('avg_pool_3x3', 1)], [edge('max_pool_3x3', 2), edge('sep_conv_3x3', 3)]], concat: [2, 3, 4, 5] },
-  reduce: { nodes: [[edge('sep_conv_5x5', 0), edge('dil_conv_5x5', 1)], [edge('avg_pool_3x3', 0), edge('skip_connect', 1)], [edge('max_pool_3x3', 0), edge('dil_conv_3x3', 1)], [edge('sep_conv_3x3', 2), edge('skip_connect', 3)]], concat: [2, 3, 4, 5] },
-};
-const macro = { cells: 3, channels: 4, stemMultiplier: 3, classes: 10 };
+const macro = MACRO;
 const exact = { table: exactTable(), quantization: 'asymmetric', perChannelWeights: false } as const;
 
 const images = tf.randomUniform([3, 32, 32, 3], -1, 1, 'float32', 11) as tf.Tensor4D;
-
-/** A network with trained-looking state: a few training-mode passes move BN statistics and record input ranges. */
-const trainedNetwork = (padding: Padding): EvalNetwork => {
-  const net = buildEvalNetwork({ genotype: EVERY_OP, macro, seed: 5, auxiliary: false, approx: null, padding });
-  for (let i = 0; i < 3; i++) tf.tidy(() => void net.forward(tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 20 + i) as tf.Tensor4D, 'train'));
-  return net;
-};
 
 const ortLogits = async (bytes: Uint8Array, x: tf.Tensor4D): Promise<Float32Array> => {
   const session = await ort.InferenceSession.create(bytes);
@@ -37,11 +23,6 @@ const ortLogits = async (bytes: Uint8Array, x: tf.Tensor4D): Promise<Float32Arra
   const out = await session.run({ images: new ort.Tensor('float32', Float32Array.from(await nchw.data()), nchw.shape) });
   await session.release();
   return out['logits']!.data as Float32Array;
-};
-
-const relativeError = (got: Float32Array, want: Float32Array): number => {
-  const scale = Math.max(...Array.from(want, Math.abs));
-  return Math.max(...Array.from(want, (w, i) => Math.abs((got[i] as number) - w))) / scale;
 };
 
 describe('approx-darts ONNX export, run in ONNX Runtime for Node', () => {

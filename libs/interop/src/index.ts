@@ -3,3 +3,6 @@ export * from './eval-layout';
 export * from './onnx-proto';
 export * from './onnx-graph';
 export * from './onnx-export';
+export * from './npz';
+export * from './darts-state-dict';
+export * from './darts-genotype';
