@@ -7,10 +7,10 @@ import { PathReporter } from 'io-ts/PathReporter';
 import { createRng, epochBatches, evalAugmentation, stratifiedLimit, trainAugmentation, type Records } from '@approx-darts/cifar10';
 import { learningRate } from '@approx-darts/schedule';
 import { appendJsonl, loadCheckpoint, saveCheckpoint, truncateJsonl, writeJsonAtomic, type SavedTensor } from '@approx-darts/run-store';
-import { buildEvalNetwork, countEvalParameters, type EvalNetwork } from '@approx-darts/networks';
+import { AUXILIARY_PREFIX, buildEvalNetwork, countEvalParameters, type EvalNetwork } from '@approx-darts/networks';
 import { dropPathAt } from '@approx-darts/networks';
 import type { ApproxBinding } from '@approx-darts/kernels';
-import { disposeParams, restoreParams, snapshotParams } from '@approx-darts/networks';
+import { assignParam, disposeParams, restoreParams, snapshotParams, type ParamStore } from '@approx-darts/networks';
 import { bindOptimizer, disposeOptimizer, namedParams, restoreOptimizerState, savedOptimizerState, type BoundOptimizer } from '@approx-darts/optimizers';
 import { logicalOptimizerKey } from '@approx-darts/optimizers';
 import type { StepProfiler } from '../profile';
@@ -48,6 +48,12 @@ export interface TrainRunOptions {
   readonly hooks?: TrainHooks;
   /** Counts the kernels of every training step (`train --profile`). */
   readonly profiler?: StepProfiler;
+  /**
+   * Weights to start from instead of the seeded initialization (`train --init-from`, e.g. a DARTS-trained network):
+   * every weight and BN statistic by logical name; recorded input ranges and the auxiliary head may be absent.
+   * Ignored when the run resumes from its own checkpoint.
+   */
+  readonly initialParams?: Readonly<Record<string, { readonly shape: readonly number[]; readonly data: Float32Array }>>;
 }
 
 export interface TrainRunResult {
@@ -56,6 +62,21 @@ export interface TrainRunResult {
   readonly startEpoch: number;
   readonly metrics: readonly EpochMetrics[];
 }
+
+/** Sets every parameter but the recorded input ranges from `values` (which must hold them, at the network's shapes). */
+const initializeFrom = (store: ParamStore, values: NonNullable<TrainRunOptions['initialParams']>): void => {
+  for (const e of store.entries.values()) {
+    const v = values[e.name];
+    if (v === undefined) {
+      // Ranges are ours alone, and a network may be published without its auxiliary head: both keep their init.
+      if (e.name.endsWith('.input_range') || e.name.startsWith(AUXILIARY_PREFIX)) continue;
+      throw new Error(`the initial weights have no ${e.name}`);
+    }
+    if (v.shape.length !== e.variable.shape.length || v.shape.some((d, i) => d !== e.variable.shape[i]))
+      throw new Error(`the initial weights' ${e.name} has shape [${v.shape.join(', ')}], the network needs [${e.variable.shape.join(', ')}]`);
+    assignParam(e, v.data);
+  }
+};
 
 /** Checkpoint tensor names: parameters and optimizer slots, both by logical parameter name. */
 const PARAM = 'param/';
@@ -155,6 +176,8 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
       dataRng = createRng(existing.meta.rng.data);
       dropRng = createRng(existing.meta.rng.dropPath);
       startEpoch = existing.meta.epoch;
+    } else if (o.initialParams !== undefined) {
+      initializeFrom(network.store, o.initialParams);
     }
     const metricsPath = join(runDir, RUN_FILES.metrics);
     // A crash after the metrics line but before the checkpoint leaves lines the resumed run will redo.

@@ -22,6 +22,8 @@ export const TrainRunConfig = t.readonly(
     t.partial({
       /** Where stride-2 windows pad (`--padding`); 'same' when absent (runs from before it was recorded). */
       padding: RecordedPadding,
+      /** The weights the run started from (`--init-from`: the file and its sha256), absent = seeded initialization. */
+      initFrom: t.readonly(t.type({ file: t.string, sha256: t.string })),
       /** Train on a stratified subset of this many images (`--limit`). */
       limit: t.number,
       /** Evaluate on a stratified subset of this many test images. */
