@@ -12,7 +12,7 @@ const pyList = (values: readonly (string | null)[]): string => `[${values.map((v
  * A `genotypes.py`-style module: DARTS's `Genotype` namedtuple and the genotype `name` in its 2-tuple form, then
  * `<name>_MULTIPLIERS`, the table each edge's approximable op runs on, edge by edge in the order of the lists
  * (None: no approximable op, or exact float), so DARTS's code reads the architecture and tool flows the tables.
- * @example dartsGenotypeModule(DARTS_V2, 'DARTS_V2', 'fp32').includes("DARTS_V2 = Genotype(normal=[('sep_conv_3x3', 0)") === true
+ * @example dartsGenotypeModule(DARTS_V2, 'DARTS_V2', 'fp32', () => false).includes("DARTS_V2 = Genotype(normal=[('sep_conv_3x3', 0)") === true
  */
 export const dartsGenotypeModule = (g: Genotype, name: string, runMultiplier: string, approximable: (cell: 'normal' | 'reduce', op: string) => boolean): string => {
   const multipliers = (cell: 'normal' | 'reduce'): string =>

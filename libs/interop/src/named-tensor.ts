@@ -16,7 +16,7 @@ export const paramOf = (params: ParamValues, name: string): NamedTensor => {
 
 /**
  * `data` of shape `shape` with its axes permuted: axis i of the result is axis `perm[i]` of the input.
- * @example transpose({ shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, [1, 0]).data // Float32Array [1, 4, 2, 5, 3, 6]
+ * @example Array.from(transpose({ shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, [1, 0]).data) // [1, 4, 2, 5, 3, 6]
  */
 export const transpose = (t: NamedTensor, perm: readonly number[]): NamedTensor => {
   const shape = perm.map((p) => t.shape[p] as number);
