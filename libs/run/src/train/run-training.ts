@@ -18,6 +18,7 @@ import { evaluateNetwork, trainEpoch } from './epoch';
 import type { PassProgress } from '../evaluate';
 import { EpochMetrics, TrainCheckpointMeta, TrainRunConfig } from './train-config';
 import { unrecordedDifferences } from '../run-config/reconcile-config';
+import { DEFAULT_PADDING } from '@approx-darts/network-plan';
 import { CONFIG_FILES } from '../run-config/config-files';
 
 /** Files of a training run directory. */
@@ -152,7 +153,10 @@ export const loadTrainCheckpoint = async (
  * than silently overwritten. A non-finite loss stops the run (DivergedError) and keeps the last good checkpoint.
  */
 export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> => {
-  const { runDir, config, data } = o;
+  const { runDir, data } = o;
+  // A config built in code may leave the padding out: it is 'same', as a recorded one without it reads.
+  const padding = o.config.padding ?? DEFAULT_PADDING;
+  const config: TrainRunConfig = { ...o.config, padding };
   const { plan } = config;
   await mkdir(runDir, { recursive: true });
   const existing = await loadTrainCheckpoint(runDir);
@@ -164,7 +168,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     if (diff.length > 0) throw new Error(`cannot resume ${runDir}: the run was started with different settings: ${diff.join('; ')}`);
   }
 
-  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, padding: config.padding ?? 'same', approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
+  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, padding, approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
   const optimizer = bindOptimizer(plan.optimizer, namedParams(network.store.entries, network.weights));
   try {
     let dataRng = createRng(config.seed);
