@@ -39,18 +39,18 @@ describe('approx-darts ONNX export, run in ONNX Runtime for Node', () => {
     });
   }
 
-  it('writes an approximate model whose mul8u_1JFF graph (quantize-dequantize around each approximate conv) is the engine on the exact table', async () => {
-    const trained = trainedNetwork('symmetric');
+  it.each(['symmetric', 'same'] as const)('writes an approximate model whose mul8u_1JFF graph (quantize-dequantize around each approximate conv) is the engine on the exact table (%s padding)', async (padding) => {
+    const trained = trainedNetwork(padding);
     const params = (await snapshotParams(trained.store)) as ParamValues;
     disposeParams(trained.store);
-    const net = buildEvalNetwork({ genotype: EVERY_OP, macro, seed: 5, auxiliary: false, approx: exact, padding: 'symmetric' });
+    const net = buildEvalNetwork({ genotype: EVERY_OP, macro, seed: 5, auxiliary: false, approx: exact, padding });
     restoreParams(net.store, params);
     const ours = (await net.forward(images, 'eval').logits.data()) as Float32Array;
-    const model = exportOnnx({ genotype: EVERY_OP, macro, padding: 'symmetric', params, multiplier: 'mul8u_1JFF', quantization: 'asymmetric' });
+    const model = exportOnnx({ genotype: EVERY_OP, macro, padding, params, multiplier: 'mul8u_1JFF', quantization: 'asymmetric' });
     const theirs = await ortLogits(encodeOnnxModel(model), images);
     expect(relativeError(theirs, ours)).toBeLessThan(1e-5);
     // ...and not by accident: the fp32 graph of the same weights is measurably further off.
-    const fp32 = await ortLogits(encodeOnnxModel(exportOnnx({ genotype: EVERY_OP, macro, padding: 'symmetric', params, multiplier: null, quantization: 'asymmetric' })), images);
+    const fp32 = await ortLogits(encodeOnnxModel(exportOnnx({ genotype: EVERY_OP, macro, padding, params, multiplier: null, quantization: 'asymmetric' })), images);
     expect(relativeError(fp32, ours)).toBeGreaterThan(1e-4);
     disposeParams(net.store);
   });
