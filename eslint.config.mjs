@@ -58,7 +58,7 @@ export default [
   },
   {
     // Belt and braces for pure libs: also ban the `node:` forms, which are not package imports.
-    files: ['libs/{search-space,genotype,schedule,multipliers,quantization,approx-conv,energy,network-plan}/src/**/*.ts'],
+    files: ['libs/{search-space,genotype,schedule,multipliers,quantization,approx-conv,energy,network-plan,interop}/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', ...pureBans], message: 'pure libraries do no I/O and use no tensors or native code' }] }],
     },

@@ -2,13 +2,15 @@ import { multiplierOf, type Operation } from '@approx-darts/search-space';
 import type { Shape } from './layer';
 import { bn, conv, pool, type Block } from './layers';
 import { paramPaths, type PreprocessWiring } from './cell-wiring';
+import type { Padding } from './padding';
 
 const EXACT = { multiplier: null } as const;
 
-/** How a network treats its ops: the search network's BN is non-affine and follows every pool. */
+/** How a network treats its ops: the search network's BN is non-affine and follows every pool; where windows pad (default 'same'). */
 export interface BlockMode {
   readonly affine: boolean;
   readonly bnAfterPool: boolean;
+  readonly padding?: Padding;
 }
 
 /** A ReLU-conv-BN's kernel, stride and arithmetic; the default is the 1x1 exact preprocessing of a cell input. */
@@ -16,15 +18,16 @@ export interface ConvBnSpec {
   readonly kernel?: number;
   readonly stride?: number;
   readonly multiplier?: string | null;
+  readonly padding?: Padding;
 }
 
 /**
- * ReLU, k x k conv ('same' padding), BN: the preprocessing of a cell input (1x1, exact) and the plain `conv` op.
+ * ReLU, k x k conv (padded as `spec.padding` says, default 'same'), BN: the preprocessing of a cell input (1x1, exact) and the plain `conv` op.
  * @example reluConvBn('pre', [48, 32, 32], 16, true).output // [16, 32, 32]
  */
 export const reluConvBn = (path: string, input: Shape, outChannels: number, affine: boolean, spec: ConvBnSpec = {}): Block => {
-  const { kernel = 1, stride = 1, multiplier = null } = spec;
-  const c = conv(`${path}.conv`, input, { kind: 'conv', outChannels, kernel, stride, pad: Math.floor(kernel / 2) }, { multiplier });
+  const { kernel = 1, stride = 1, multiplier = null, padding = 'same' } = spec;
+  const c = conv(`${path}.conv`, input, { kind: 'conv', outChannels, kernel, stride, padding }, { multiplier });
   return { layers: [c, bn(`${path}.bn`, c.output, affine)], output: c.output };
 };
 
@@ -49,13 +52,14 @@ const depthwisePointwise = (
   stride: number,
   dilation: number,
   affine: boolean,
+  padding: Padding,
 ): Block => {
   const arithmetic = { multiplier: op.multiplier };
   const channels = input[0];
   const dw = conv(
     `${path}.depthwise`,
     input,
-    { kind: 'depthwise', outChannels: channels, kernel: op.kernel, stride, dilation, groups: channels, pad: (dilation * (op.kernel - 1)) / 2 },
+    { kind: 'depthwise', outChannels: channels, kernel: op.kernel, stride, dilation, groups: channels, padding },
     arithmetic,
   );
   const pw = conv(`${path}.pointwise`, dw.output, { kind: 'pointwise', outChannels: channels, kernel: 1 }, arithmetic);
@@ -74,6 +78,7 @@ export const preprocessBlock = (p: PreprocessWiring, input: Shape, channels: num
  */
 export const operationBlock = (path: string, op: Operation, input: Shape, stride: number, mode: BlockMode): Block => {
   const p = path;
+  const padding = mode.padding ?? 'same';
   const strided: Shape = [input[0], Math.ceil(input[1] / stride), Math.ceil(input[2] / stride)];
   switch (op.kind) {
     case 'none':
@@ -81,17 +86,17 @@ export const operationBlock = (path: string, op: Operation, input: Shape, stride
     case 'skip':
       return stride === 1 ? { layers: [], output: input } : factorizedReduce(p, input, input[0], mode.affine);
     case 'pool': {
-      const pl = pool(`${p}.pool`, input, op.pool, op.kernel, stride, Math.floor(op.kernel / 2));
+      const pl = pool(`${p}.pool`, input, op.pool, op.kernel, stride, 0, padding);
       return { layers: mode.bnAfterPool ? [pl, bn(`${p}.bn`, pl.output, false)] : [pl], output: pl.output };
     }
     case 'conv':
-      return reluConvBn(p, input, input[0], mode.affine, { kernel: op.kernel, stride, multiplier: multiplierOf(op) ?? null });
+      return reluConvBn(p, input, input[0], mode.affine, { kernel: op.kernel, stride, multiplier: multiplierOf(op) ?? null, padding });
     case 'sep_conv':
     case 'dil_conv': {
       const spec = { kernel: op.kernel, multiplier: multiplierOf(op) ?? null };
-      if (op.kind === 'dil_conv') return depthwisePointwise(p, input, spec, stride, op.dilation, mode.affine);
-      const first = depthwisePointwise(paramPaths.sepStack(p, 0), input, spec, stride, 1, mode.affine);
-      const second = depthwisePointwise(paramPaths.sepStack(p, 1), first.output, spec, 1, 1, mode.affine);
+      if (op.kind === 'dil_conv') return depthwisePointwise(p, input, spec, stride, op.dilation, mode.affine, padding);
+      const first = depthwisePointwise(paramPaths.sepStack(p, 0), input, spec, stride, 1, mode.affine, padding);
+      const second = depthwisePointwise(paramPaths.sepStack(p, 1), first.output, spec, 1, 1, mode.affine, padding);
       return { layers: [...first.layers, ...second.layers], output: second.output };
     }
   }

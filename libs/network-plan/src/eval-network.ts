@@ -6,6 +6,7 @@ import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, asAuxiliary, bn, conv, globalAvgPool, linear, pool, type Block } from './layers';
 import { operationBlock, preprocessBlock } from './darts-blocks';
 import { evalCellWiring } from './cell-wiring';
+import type { Padding } from './padding';
 
 /** The evaluation network: affine BN, pools without BN. */
 const EVAL_MODE = { affine: true, bnAfterPool: false } as const;
@@ -26,6 +27,8 @@ export interface EvalNetworkOptions {
   readonly multiplier?: string | null;
   readonly resolution?: number;
   readonly stemMultiplier?: number;
+  /** Where stride-2 windows pad (libs/network-plan/src/padding.ts); default 'same'. */
+  readonly padding?: Padding;
 }
 
 /** A genotype op name the plan cannot build. */
@@ -45,7 +48,7 @@ const runOperationsOf = (genotype: Genotype, multiplier: string | null): E.Eithe
     ),
   );
 
-const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, opOf: OpOf): E.Either<PlanError, Block> => {
+const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, opOf: OpOf, padding: Padding): E.Either<PlanError, Block> => {
   const cellType = slot.reduction ? 'reduce' : 'normal';
   const unknown: PlanError[] = [];
   // An edge that names its own multiplier (an energy-aware search) runs on it, whatever the run's is.
@@ -62,7 +65,7 @@ const evalCell = (cell: GenotypeCell, slot: CellSlot, s0: Shape, s1: Shape, opOf
   for (const [n, edges] of nodes.entries()) {
     let out = states[1] as Shape;
     for (const edge of edges) {
-      const block = operationBlock(edge.path, edge.op, states[edge.input] as Shape, edge.stride, EVAL_MODE);
+      const block = operationBlock(edge.path, edge.op, states[edge.input] as Shape, edge.stride, { ...EVAL_MODE, padding });
       layers.push(...block.layers);
       out = block.output;
     }
@@ -87,7 +90,7 @@ const auxiliaryHead = (input: Shape, classes: number): readonly Layer[] => {
  * @example pipe(evalNetworkPlan(DARTS_V2, { channels: 36, cells: 20 }), E.map((p) => p.layers.length > 0))
  */
 export const evalNetworkPlan = (genotype: Genotype, opts: EvalNetworkOptions): E.Either<PlanError, NetworkPlan> => {
-  const { channels, cells, classes = 10, auxiliary = false, multiplier = null, resolution = 32, stemMultiplier = 3 } = opts;
+  const { channels, cells, classes = 10, auxiliary = false, multiplier = null, resolution = 32, stemMultiplier = 3, padding = 'same' } = opts;
   const opOf = runOperationsOf(genotype, multiplier);
   if (E.isLeft(opOf)) return opOf;
   const input: Shape = [3, resolution, resolution];
@@ -99,7 +102,7 @@ export const evalNetworkPlan = (genotype: Genotype, opts: EvalNetworkOptions): E
   let [s0, s1] = [stem.output, stem.output];
   // Each cell's output width is its own concat (DARTS's cell.multiplier), so normal and reduce may differ.
   for (const slot of cellSlots(macro, { normal: genotype.normal.concat.length, reduce: genotype.reduce.concat.length })) {
-    const cell = evalCell(slot.reduction ? genotype.reduce : genotype.normal, slot, s0, s1, opOf.right);
+    const cell = evalCell(slot.reduction ? genotype.reduce : genotype.normal, slot, s0, s1, opOf.right, padding);
     if (E.isLeft(cell)) return cell;
     layers.push(...cell.right.layers);
     [s0, s1] = [s1, cell.right.output];

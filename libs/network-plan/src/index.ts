@@ -5,3 +5,4 @@ export * from './search-network';
 export * from './eval-network';
 export * from './plan-totals';
 export * from './cell-wiring';
+export * from './padding';

@@ -26,6 +26,8 @@ export const Layer = t.readonly(
     kernel: t.number,
     stride: t.number,
     dilation: t.number,
+    /** Zeros around the input of a conv or pool, ONNX's order `[top, left, bottom, right]` (libs/network-plan/src/padding.ts). */
+    pads: t.readonly(t.tuple([t.number, t.number, t.number, t.number])),
     groups: t.number,
     params: t.number,
     macs: t.number,
@@ -50,6 +52,7 @@ export const layerDefaults = {
   kernel: 1,
   stride: 1,
   dilation: 1,
+  pads: [0, 0, 0, 0] as const,
   groups: 1,
   params: 0,
   macs: 0,

@@ -1,4 +1,5 @@
 import { layerDefaults, type Layer, type Shape } from './layer';
+import { windowPads, type Padding } from './padding';
 
 /** A built piece of network: its layers and the shape it outputs. */
 export interface Block {
@@ -18,13 +19,24 @@ export interface Arithmetic {
   readonly multiplier: string | null;
 }
 
-/** A convolution's geometry. `groups` = input channels for a depthwise conv. */
+/** Side of a window's output with explicit padding before and after. */
+const paddedSide = (side: number, kernel: number, stride: number, before: number, after: number, dilation: number): number =>
+  Math.floor((side + before + after - dilation * (kernel - 1) - 1) / stride) + 1;
+
+type Pads = readonly [number, number, number, number];
+
+/** A window's pads: from a padding choice when given, else `pad` on every side. */
+const padsOf = (input: Shape, kernel: number, stride: number, dilation: number, pad: number, padding: Padding | undefined): Pads =>
+  padding === undefined ? [pad, pad, pad, pad] : windowPads(padding, [input[1], input[2]], kernel, stride, dilation);
+
+/** A convolution's geometry. `groups` = input channels for a depthwise conv; `padding` (when given) decides the pads, else `pad` on every side. */
 export interface ConvSpec {
   readonly kind: 'conv' | 'depthwise' | 'pointwise';
   readonly outChannels: number;
   readonly kernel: number;
   readonly stride?: number;
   readonly pad?: number;
+  readonly padding?: Padding;
   readonly dilation?: number;
   readonly groups?: number;
   readonly bias?: boolean;
@@ -39,7 +51,12 @@ export interface ConvSpec {
 export const conv = (path: string, input: Shape, spec: ConvSpec, arithmetic: Arithmetic): Layer => {
   const [c, h, w] = input;
   const { kernel, stride = 1, pad = 0, dilation = 1, groups = 1, bias = false, shift = 0 } = spec;
-  const output: Shape = [spec.outChannels, convSide(h - shift, kernel, stride, pad, dilation), convSide(w - shift, kernel, stride, pad, dilation)];
+  const pads = padsOf([c, h - shift, w - shift], kernel, stride, dilation, pad, spec.padding);
+  const output: Shape = [
+    spec.outChannels,
+    paddedSide(h - shift, kernel, stride, pads[0], pads[2], dilation),
+    paddedSide(w - shift, kernel, stride, pads[1], pads[3], dilation),
+  ];
   const weights = spec.outChannels * (c / groups) * kernel * kernel;
   return {
     ...layerDefaults,
@@ -50,6 +67,7 @@ export const conv = (path: string, input: Shape, spec: ConvSpec, arithmetic: Ari
     kernel,
     stride,
     dilation,
+    pads,
     groups,
     bias,
     params: weights + (bias ? spec.outChannels : 0),
@@ -74,19 +92,23 @@ export const bn = (path: string, shape: Shape, affine: boolean): Layer => ({
 });
 
 /**
- * A pooling window (max or average); `pad` pixels of padding on each side.
+ * A pooling window (max or average); `pad` pixels of padding on each side, or as `padding` places them.
  * @example pool('p', [16, 32, 32], 'max', 3, 2, 1).output // [16, 16, 16]
  */
-export const pool = (path: string, input: Shape, kind: 'max' | 'avg', kernel: number, stride: number, pad: number): Layer => ({
-  ...layerDefaults,
-  path,
-  kind: 'pool',
-  input,
-  output: [input[0], convSide(input[1], kernel, stride, pad, 1), convSide(input[2], kernel, stride, pad, 1)],
-  kernel,
-  stride,
-  pool: kind,
-});
+export const pool = (path: string, input: Shape, kind: 'max' | 'avg', kernel: number, stride: number, pad: number, padding?: Padding): Layer => {
+  const pads = padsOf(input, kernel, stride, 1, pad, padding);
+  return {
+    ...layerDefaults,
+    path,
+    kind: 'pool',
+    input,
+    output: [input[0], paddedSide(input[1], kernel, stride, pads[0], pads[2], 1), paddedSide(input[2], kernel, stride, pads[1], pads[3], 1)],
+    kernel,
+    stride,
+    pads,
+    pool: kind,
+  };
+};
 
 /**
  * Global average pooling to 1x1.

@@ -3,11 +3,12 @@ import type { Layer, NetworkPlan, Shape } from './layer';
 import { add, bn, conv, globalAvgPool, linear, type Block } from './layers';
 import { operationBlock, preprocessBlock } from './darts-blocks';
 import { searchCellWiring } from './cell-wiring';
+import type { Padding } from './padding';
 
 /** The search network's BN has no affine parameters (except the stem's) and every pool is followed by BN. */
 const SEARCH_MODE = { affine: false, bnAfterPool: true } as const;
 
-const searchCell = (space: SearchSpace, slot: CellSlot, s0: Shape, s1: Shape): Block => {
+const searchCell = (space: SearchSpace, slot: CellSlot, s0: Shape, s1: Shape, padding: Padding): Block => {
   const wiring = searchCellWiring(space.topology, slot.reduction ? space.reduce : space.normal, slot);
   const { path } = wiring;
   const [pre0, pre1] = [preprocessBlock(wiring.preprocess[0], s0, slot.c, false), preprocessBlock(wiring.preprocess[1], s1, slot.c, false)];
@@ -17,7 +18,7 @@ const searchCell = (space: SearchSpace, slot: CellSlot, s0: Shape, s1: Shape): B
     let out: Shape | undefined;
     for (const edge of edges) {
       const input = states[edge.from] as Shape;
-      const blocks = edge.candidates.map((c) => operationBlock(c.path, c.op, input, edge.stride, SEARCH_MODE));
+      const blocks = edge.candidates.map((c) => operationBlock(c.path, c.op, input, edge.stride, { ...SEARCH_MODE, padding }));
       out = blocks[0]?.output ?? input;
       layers.push(...blocks.flatMap((b) => b.layers), add(`${path}.edges.${edge.index}.mix`, out, edge.candidates.length, true));
     }
@@ -35,7 +36,7 @@ const searchCell = (space: SearchSpace, slot: CellSlot, s0: Shape, s1: Shape): B
  * Architecture weights (alphas) are not layer parameters.
  * @example searchNetworkPlan(DARTS_SPACE).layers.reduce((s, l) => s + l.params, 0) === 1930618
  */
-export const searchNetworkPlan = (space: SearchSpace, resolution = 32): NetworkPlan => {
+export const searchNetworkPlan = (space: SearchSpace, resolution = 32, padding: Padding = 'same'): NetworkPlan => {
   const { channels, stemMultiplier, classes } = space.macro;
   const input: Shape = [3, resolution, resolution];
   const stem = conv('stem.conv', input, { kind: 'conv', outChannels: stemMultiplier * channels, kernel: 3, pad: 1 }, { multiplier: null });
@@ -43,7 +44,7 @@ export const searchNetworkPlan = (space: SearchSpace, resolution = 32): NetworkP
   const layers: Layer[] = [stem, bn('stem.bn', stem.output, true)];
   let [s0, s1] = [stem.output, stem.output];
   for (const slot of cellSlots(space.macro, { normal: space.topology.nodes, reduce: space.topology.nodes })) {
-    const cell = searchCell(space, slot, s0, s1);
+    const cell = searchCell(space, slot, s0, s1, padding);
     layers.push(...cell.layers);
     [s0, s1] = [s1, cell.output];
   }

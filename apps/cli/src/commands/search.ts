@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PADDING_OPTION, PaddingFlag } from '../options/padding-option';
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -31,6 +32,7 @@ const SearchFlags = t.intersection([
     preset: PresetName,
     engine: t.string,
     seed: NonNegativeIntFromString,
+    padding: PaddingFlag,
     out: DirectoryPath,
   }),
   OptimizerFlags,
@@ -71,6 +73,7 @@ const SEARCH_FLAGS: FlagOfField = [
   ['plan.weights.weightDecay', '--weight-decay'],
   ['plan.weights.momentum', '--momentum'],
   ['seed', '--seed'],
+  ['padding', '--padding'],
   ['limit', '--limit'],
   ['engine', '--engine'],
 ];
@@ -236,6 +239,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
     space,
     plan: requestedPlan,
     seed: flags.seed,
+    padding: flags.padding,
     limit,
     engine: engine.name,
     data: dataIdentity(data),
@@ -259,6 +263,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
         space,
         plan,
         seed: flags.seed,
+        padding: config.padding ?? 'same',
         records: data.train,
         ...(limit !== null ? { indices: stratifiedLimit(data.train.labels, limit, flags.seed) } : {}),
         bindingOf,
@@ -306,6 +311,7 @@ export const register = (program: Command): void => {
     .option('--limit <n>', 'search on a stratified subset of n training images, split between weights and architecture')
     .option('--engine <name>', 'compute engine: auto, cpu, webgpu, tensorflow', 'cpu')
     .option('--seed <n>', 'seed of the initialization, split, data order and augmentation', '0')
+    .option(...PADDING_OPTION)
     .option('--order <order>', 'architecture gradient: first or second (unrolled) order (default: the preset, first)')
     .option('--warmup-epochs <n>', 'weights-only epochs before the architecture is searched (default: the preset, scaled with --epochs)')
     .requiredOption('--out <dir>', 'run directory (run-config.json, metrics.jsonl, genotype.json, alphas.svg, checkpoint/)')

@@ -20,6 +20,8 @@ import { PROFILE_OPTION, profileOption } from '../options/profile-option';
 import { loadBinding } from '../options/multiplier-option';
 import { loadEdgeBindings } from '../options/multipliers-option';
 import { inferenceEnergy } from '../inference-energy';
+import { PADDING_OPTION, PaddingFlag } from '../options/padding-option';
+import { loadDartsWeights } from '../interop/darts-weights';
 
 /** The flags of `train` after commander, checked: numbers parsed, enums checked. */
 const TrainFlags = t.intersection([
@@ -31,6 +33,7 @@ const TrainFlags = t.intersection([
     seed: NonNegativeIntFromString,
     auxiliary: t.boolean,
     quantization: t.keyof({ asymmetric: null, symmetric: null }),
+    padding: PaddingFlag,
     out: DirectoryPath,
   }),
   OptimizerFlags,
@@ -45,6 +48,7 @@ const TrainFlags = t.intersection([
     testLimit: PositiveIntFromString,
     resume: t.boolean,
     profile: t.boolean,
+    initFrom: t.string,
   }),
 ]);
 type TrainFlags = t.TypeOf<typeof TrainFlags>;
@@ -83,6 +87,8 @@ const TRAIN_FLAGS: FlagOfField = [
   ['plan.optimizer.momentum', '--momentum'],
   ['multiplier', '--multiplier'],
   ['quantization', '--quantization'],
+  ['padding', '--padding'],
+  ['initFrom', '--init-from'],
   ['seed', '--seed'],
   ['auxiliary', '--no-auxiliary'],
   ['limit', '--limit'],
@@ -156,12 +162,15 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
   const edgeBindings = await loadEdgeBindings(genotype, flags.lutDir, flags.quantization);
   const engine = await activateEngine(flags.engine);
   const data = await loadDataOption(flags.data);
+  const init = flags.initFrom === undefined ? undefined : await loadDartsWeights(flags.initFrom, '--init-from', { genotype, macro, seed: flags.seed, padding: flags.padding });
   const requested: TrainRunConfig = {
     genotype,
     macro,
     plan,
     multiplier: binding?.table.name ?? 'fp32',
     quantization: flags.quantization,
+    padding: flags.padding,
+    ...(init !== undefined && flags.initFrom !== undefined ? { initFrom: { file: resolve(flags.initFrom), sha256: init.sha256 } } : {}),
     seed: flags.seed,
     auxiliary: flags.auxiliary,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
@@ -174,7 +183,7 @@ const runTrain = async (opts: Record<string, unknown>): Promise<void> => {
     process.stderr.write(`training ${flags.genotype} on ${config.multiplier} (${engine.name} engine), lr ${peakLr(config.plan.optimizer.lr)}, into ${runDir}\n`);
     try {
       const profile = profileOption(flags.profile);
-      const result = await runTraining({ runDir, config, data, binding, edgeBindings, resume: flags.resume === true, hooks: progressHooks(), ...(profile.profiler !== undefined ? { profiler: profile.profiler } : {}) });
+      const result = await runTraining({ runDir, config, data, binding, edgeBindings, resume: flags.resume === true, ...(init !== undefined ? { initialParams: init.params } : {}), hooks: progressHooks(), ...(profile.profiler !== undefined ? { profiler: profile.profiler } : {}) });
       await profile.finish(runDir);
       return { config, result };
     } catch (e) {
@@ -214,6 +223,8 @@ export const register = (program: Command): void => {
     .option('--preset <name>', 'training plan and network: paper (C=32), darts (C=36, the original DARTS plan) or tiny (the paper network, 2 epochs)', 'paper')
     .option('--engine <name>', 'compute engine: auto, cpu, webgpu, tensorflow', 'cpu')
     .option('--quantization <mode>', 'asymmetric or symmetric activation quantization', 'asymmetric')
+    .option(...PADDING_OPTION)
+    .option('--init-from <file.npz>', "start from DARTS-trained weights (a state_dict as .npz, docs/INTEROP.md) instead of the seeded init; use the padding they were trained with (DARTS's: --padding symmetric)")
     .option('--seed <n>', 'seed of the initialization, data order, augmentation and drop path', '0')
     .option('--no-auxiliary', 'train without the auxiliary head')
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoint/, report.md)')

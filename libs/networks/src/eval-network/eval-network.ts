@@ -4,6 +4,7 @@ import '@approx-darts/kernels';
 import * as E from 'fp-ts/Either';
 import { cellSlots, multiplierOf, reductionCellsOf, type CellType, type Macro, type Operation } from '@approx-darts/search-space';
 import { runOperations, type Genotype } from '@approx-darts/genotype';
+import type { Padding } from '@approx-darts/network-plan';
 import { batchNorm } from '../search-network/batch-norm';
 import type { BuildContext, Mode } from '../search-network/block';
 import type { ApproxBinding } from '@approx-darts/kernels';
@@ -28,6 +29,8 @@ export interface EvalNetworkOptions {
   /** The tables of the multipliers the genotype's edges name (an energy-aware search; null = fp32), by name. */
   readonly edgeBindings?: ReadonlyMap<string, ApproxBinding | null>;
   readonly inChannels?: number;
+  /** Where stride-2 windows pad (libs/network-plan/src/padding.ts); default 'same'. */
+  readonly padding?: Padding;
 }
 
 export interface EvalOutput {
@@ -72,7 +75,7 @@ export const buildEvalNetwork = (o: EvalNetworkOptions): EvalNetwork => {
     const own = o.edgeBindings?.get(m);
     return own === undefined ? o.approx : own;
   };
-  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf, recordRanges: true };
+  const ctx: BuildContext = { store, affine: true, poolBn: false, bindingOf, recordRanges: true, ...(o.padding !== undefined ? { padding: o.padding } : {}) };
   const opsOf = operationsOf(o.genotype, o.approx?.table.name ?? null);
   const { channels, stemMultiplier, classes } = o.macro;
   const inChannels = o.inChannels ?? 3;

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Operation } from '@approx-darts/search-space';
+import type { Padding } from '@approx-darts/network-plan';
 import type { ApproxChoice } from './multiplier-mix';
 import type { ParamStore } from './params';
 
@@ -25,4 +26,6 @@ export interface BuildContext {
    * evaluation network), so a network trained under one multiplier (or fp32) can be evaluated under any other.
    */
   readonly recordRanges?: boolean;
+  /** Where the stride-2 windows of the ops pad (libs/network-plan/src/padding.ts); absent = 'same'. */
+  readonly padding?: Padding;
 }

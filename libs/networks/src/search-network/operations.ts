@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Operation } from '@approx-darts/search-space';
-import { paramPaths } from '@approx-darts/network-plan';
+import { differsFromSame, paramPaths, windowPads } from '@approx-darts/network-plan';
 import { batchNorm } from './batch-norm';
 import type { Block, BuildContext } from './block';
 import { conv2d, depthwiseConv2d, type ConvOptions } from './conv';
@@ -8,7 +8,9 @@ import { inputRange } from './input-range';
 import { mixedConv, type ApproxChoice } from './multiplier-mix';
 import { param, uniformFanIn } from './params';
 
-// Every block below follows docs/DARTS.md (DARTS operations) in NHWC with TF 'same' padding.
+// Every block below follows docs/DARTS.md (DARTS operations) in NHWC, padded as the context's `padding` says: TF
+// 'same' by default; where 'symmetric' differs from it (stride-2 windows on even inputs) the input is padded with
+// 0.0 explicitly and the window runs 'valid', so every engine's 'same'/'valid' kernels serve both choices.
 
 // Every op of a DARTS edge but the pools and skip starts with ReLU of the edge's input, and a cell's output is
 // preprocessed (ReLU first) by the next two cells: one ReLU per input tensor serves them all, so its kernel, its
@@ -40,6 +42,19 @@ const depthwiseWeight = (ctx: BuildContext, name: string, k: number, c: number):
 const withRange = (o: ConvOptions, range: tf.Tensor1D | undefined): ConvOptions => (range === undefined ? o : { ...o, inputRange: range });
 
 /**
+ * The input a k x k window at `stride`/`dilation` reads and the kernel padding that goes with it: `x` and 'same', or
+ * `x` padded with 0.0 as the context's padding places the zeros and 'valid'. Padding in float space before the
+ * approximate convolution quantizes is what libs/quantization/SPEC.md specifies for the kernel's own padding too.
+ */
+const windowInput = (ctx: BuildContext, x: tf.Tensor4D, k: number, stride: number, dilation: number): { readonly x: tf.Tensor4D; readonly pad: 'same' | 'valid' } => {
+  const padding = ctx.padding ?? 'same';
+  const size = [x.shape[1], x.shape[2]] as const;
+  if (!differsFromSame(padding, size, k, stride, dilation)) return { x, pad: 'same' };
+  const [top, left, bottom, right] = windowPads(padding, size, k, stride, dilation);
+  return { x: tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]), pad: 'valid' };
+};
+
+/**
  * ReLU, k x k conv, BN: the preprocessing of cell inputs (k = 1, exact, no `op`) and the plain `conv` op, which
  * runs on its binding and, like the sep/dil convs, records its input range where the context asks for it.
  */
@@ -59,7 +74,8 @@ export const reluConvBn = (
   return (x, mode) => {
     const r = relu(x);
     const observed = range?.observe(r, mode);
-    return bn(mixedConv((a) => conv2d(r, w as tf.Tensor4D, withRange({ strides: stride, dilation: 1, pad: 'same', approx: a }, observed)), approx), mode);
+    const input = windowInput(ctx, r, k, stride, 1);
+    return bn(mixedConv((a) => conv2d(input.x, w as tf.Tensor4D, withRange({ strides: stride, dilation: 1, pad: input.pad, approx: a }, observed)), approx), mode);
   };
 };
 
@@ -85,7 +101,8 @@ export const dilConv = (
   return (x, mode) => {
     const r = relu(x);
     const dwObserved = dwRange?.observe(r, mode);
-    const d = mixedConv((a) => depthwiseConv2d(r, dw as tf.Tensor4D, withRange({ strides: stride, dilation, pad: 'same', approx: a }, dwObserved)), approx);
+    const input = windowInput(ctx, r, k, stride, dilation);
+    const d = mixedConv((a) => depthwiseConv2d(input.x, dw as tf.Tensor4D, withRange({ strides: stride, dilation, pad: input.pad, approx: a }, dwObserved)), approx);
     const pwObserved = pwRange?.observe(d, mode);
     return bn(mixedConv((a) => conv2d(d, pw as tf.Tensor4D, withRange({ strides: 1, dilation: 1, pad: 'same', approx: a }, pwObserved)), approx), mode);
   };
@@ -123,14 +140,18 @@ export const factorizedReduce = (ctx: BuildContext, name: string, cin: number, c
  * tf.avgPool's kernel without the float32 -> float32 Cast tf.avgPool appends (a kernel forward, its gradient's clone
  * backward): the AvgPool kernel and its registered gradient, nothing else.
  */
-const avgPool = (x: tf.Tensor4D, k: number, stride: number): tf.Tensor4D =>
-  tf.engine().runKernel('AvgPool', { x } as unknown as tf.NamedTensorMap, { filterSize: k, strides: stride, pad: 'same', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+const avgPool = (x: tf.Tensor4D, k: number, stride: number, pad: 'same' | number): tf.Tensor4D =>
+  tf.engine().runKernel('AvgPool', { x } as unknown as tf.NamedTensorMap, { filterSize: k, strides: stride, pad, dimRoundingMode: undefined } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 
-/** k x k max or average pooling ('same'; the average excludes padding), followed by BN in the search network. */
+/**
+ * k x k max or average pooling (the average excludes padding), followed by BN in the search network. Symmetric
+ * padding is the pools' own explicit count, (k - 1) / 2 on each side: a max ignores it and an average excludes it.
+ */
 export const pool = (ctx: BuildContext, name: string, channels: number, kind: 'max' | 'avg', k: number, stride: number): Block => {
   const bn = ctx.poolBn ? batchNorm(ctx.store, `${name}.bn`, channels, { affine: false }) : undefined;
   return (x, mode) => {
-    const y = kind === 'max' ? tf.maxPool(x, k, stride, 'same') : avgPool(x, k, stride);
+    const pad = differsFromSame(ctx.padding ?? 'same', [x.shape[1], x.shape[2]], k, stride, 1) ? (k - 1) / 2 : 'same';
+    const y = kind === 'max' ? tf.maxPool(x, k, stride, pad) : avgPool(x, k, stride, pad);
     return bn ? bn(y, mode) : y;
   };
 };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@approx-darts/kernels';
 import { cellSlots, edgesOf, type Operation, type SearchSpace } from '@approx-darts/search-space';
-import { searchCellWiring } from '@approx-darts/network-plan';
+import { searchCellWiring, type Padding } from '@approx-darts/network-plan';
 import { batchNorm } from './batch-norm';
 import type { BuildContext, Mode } from './block';
 import { conv2d, type ApproxBinding } from './conv';
@@ -39,6 +39,8 @@ export interface SearchNetworkOptions {
    */
   readonly multipliers?: readonly (ApproxBinding | null)[];
   readonly inChannels?: number;
+  /** Where stride-2 windows pad (libs/network-plan/src/padding.ts); default 'same'. */
+  readonly padding?: Padding;
 }
 
 /**
@@ -55,6 +57,7 @@ export const buildSearchNetwork = (space: SearchSpace, o: SearchNetworkOptions):
     affine: false,
     poolBn: true,
     bindingOf: o.bindingOf ?? (() => null),
+    ...(o.padding !== undefined ? { padding: o.padding } : {}),
     ...(betas !== undefined && o.multipliers !== undefined ? { edgeBindingOf: betaBindings(space, betas, o.multipliers) } : {}),
   };
   const { channels, stemMultiplier, classes } = space.macro;

@@ -1,2 +1,3 @@
 export * from './reconcile-config';
 export * from './run-directory';
+export * from './recorded-padding';

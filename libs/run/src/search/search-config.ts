@@ -4,6 +4,7 @@ import { DataIdentity } from '@approx-darts/cifar10';
 import { BiLevelPlan } from '@approx-darts/schedule';
 import { SearchSpace } from '@approx-darts/search-space';
 import { ConfigHistory } from '@approx-darts/run-store';
+import { RecordedPadding } from '../run-config/recorded-padding';
 
 /** What a search run is, saved as `run-config.json`: a different one in the same directory is refused. */
 export const SearchRunConfig = t.readonly(
@@ -19,7 +20,11 @@ export const SearchRunConfig = t.readonly(
       engine: t.string,
     }),
     /** An energy-aware search (--multipliers, --energy-weight); absent in single-multiplier runs. */
-    t.partial({ energy: t.readonly(t.type({ multipliers: t.readonlyArray(t.string), weight: t.number })) }),
+    t.partial({
+      energy: t.readonly(t.type({ multipliers: t.readonlyArray(t.string), weight: t.number })),
+      /** Where stride-2 windows pad (`--padding`); 'same' when absent (runs from before it was recorded). */
+      padding: RecordedPadding,
+    }),
   ]),
 );
 export type SearchRunConfig = t.TypeOf<typeof SearchRunConfig>;

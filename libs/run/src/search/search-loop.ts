@@ -1,3 +1,4 @@
+import type { Padding } from '@approx-darts/network-plan';
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -61,6 +62,8 @@ export interface SearchOptions {
   readonly bindingOf?: (op: Operation) => ApproxBinding | null;
   /** Search the multiplier of every approximable op too (bindingOf is then not used). */
   readonly multipliers?: MultiplierSearch;
+  /** Where the network's stride-2 windows pad (libs/network-plan/src/padding.ts); default 'same'. */
+  readonly padding?: Padding;
   readonly outDir: string;
   /** Continue from the checkpoint in outDir (a missing one starts fresh). */
   readonly resume: boolean;
@@ -147,7 +150,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
     throw new SetupError(`too few images (${all.length}) to split into weight and architecture parts by weightFraction ${plan.weightFraction}`);
 
   const mult = o.multipliers;
-  const net = buildSearchNetwork(space, { seed: o.seed, ...(mult !== undefined ? { multipliers: mult.bindings } : o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
+  const net = buildSearchNetwork(space, { seed: o.seed, ...(o.padding !== undefined ? { padding: o.padding } : {}), ...(mult !== undefined ? { multipliers: mult.bindings } : o.bindingOf ? { bindingOf: o.bindingOf } : {}) });
   const optimizers = {
     weights: bindOptimizer(plan.weights, weightParams(net)),
     architecture: bindOptimizer(plan.architecture, alphaParams(net)),

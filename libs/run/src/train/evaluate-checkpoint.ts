@@ -29,7 +29,7 @@ export interface CheckpointEvaluation {
  */
 export const evaluateCheckpoint = async (o: CheckpointEvaluation): Promise<PassResult & { readonly images: number }> => {
   const { config } = o;
-  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
+  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, padding: config.padding ?? 'same', approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
   try {
     restoreParams(network.store, paramsOfCheckpoint(o.tensors));
     const indices = o.limit !== undefined ? stratifiedLimit(o.test.labels, Math.min(o.limit, o.test.count), config.seed) : undefined;

@@ -7,10 +7,10 @@ import { PathReporter } from 'io-ts/PathReporter';
 import { createRng, epochBatches, evalAugmentation, stratifiedLimit, trainAugmentation, type Records } from '@approx-darts/cifar10';
 import { learningRate } from '@approx-darts/schedule';
 import { appendJsonl, loadCheckpoint, saveCheckpoint, truncateJsonl, writeJsonAtomic, type SavedTensor } from '@approx-darts/run-store';
-import { buildEvalNetwork, countEvalParameters, type EvalNetwork } from '@approx-darts/networks';
+import { AUXILIARY_PREFIX, buildEvalNetwork, countEvalParameters, type EvalNetwork } from '@approx-darts/networks';
 import { dropPathAt } from '@approx-darts/networks';
 import type { ApproxBinding } from '@approx-darts/kernels';
-import { disposeParams, restoreParams, snapshotParams } from '@approx-darts/networks';
+import { assignParam, disposeParams, restoreParams, snapshotParams, type ParamStore } from '@approx-darts/networks';
 import { bindOptimizer, disposeOptimizer, namedParams, restoreOptimizerState, savedOptimizerState, type BoundOptimizer } from '@approx-darts/optimizers';
 import { logicalOptimizerKey } from '@approx-darts/optimizers';
 import type { StepProfiler } from '../profile';
@@ -18,6 +18,7 @@ import { evaluateNetwork, trainEpoch } from './epoch';
 import type { PassProgress } from '../evaluate';
 import { EpochMetrics, TrainCheckpointMeta, TrainRunConfig } from './train-config';
 import { unrecordedDifferences } from '../run-config/reconcile-config';
+import { DEFAULT_PADDING } from '@approx-darts/network-plan';
 import { CONFIG_FILES } from '../run-config/config-files';
 
 /** Files of a training run directory. */
@@ -48,6 +49,12 @@ export interface TrainRunOptions {
   readonly hooks?: TrainHooks;
   /** Counts the kernels of every training step (`train --profile`). */
   readonly profiler?: StepProfiler;
+  /**
+   * Weights to start from instead of the seeded initialization (`train --init-from`, e.g. a DARTS-trained network):
+   * every weight and BN statistic by logical name; recorded input ranges and the auxiliary head may be absent.
+   * Ignored when the run resumes from its own checkpoint.
+   */
+  readonly initialParams?: Readonly<Record<string, { readonly shape: readonly number[]; readonly data: Float32Array }>>;
 }
 
 export interface TrainRunResult {
@@ -56,6 +63,21 @@ export interface TrainRunResult {
   readonly startEpoch: number;
   readonly metrics: readonly EpochMetrics[];
 }
+
+/** Sets every parameter but the recorded input ranges from `values` (which must hold them, at the network's shapes). */
+const initializeFrom = (store: ParamStore, values: NonNullable<TrainRunOptions['initialParams']>): void => {
+  for (const e of store.entries.values()) {
+    const v = values[e.name];
+    if (v === undefined) {
+      // Ranges are ours alone, and a network may be published without its auxiliary head: both keep their init.
+      if (e.name.endsWith('.input_range') || e.name.startsWith(AUXILIARY_PREFIX)) continue;
+      throw new Error(`the initial weights have no ${e.name}`);
+    }
+    if (v.shape.length !== e.variable.shape.length || v.shape.some((d, i) => d !== e.variable.shape[i]))
+      throw new Error(`the initial weights' ${e.name} has shape [${v.shape.join(', ')}], the network needs [${e.variable.shape.join(', ')}]`);
+    assignParam(e, v.data);
+  }
+};
 
 /** Checkpoint tensor names: parameters and optimizer slots, both by logical parameter name. */
 const PARAM = 'param/';
@@ -131,7 +153,10 @@ export const loadTrainCheckpoint = async (
  * than silently overwritten. A non-finite loss stops the run (DivergedError) and keeps the last good checkpoint.
  */
 export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> => {
-  const { runDir, config, data } = o;
+  const { runDir, data } = o;
+  // A config built in code may leave the padding out: it is 'same', as a recorded one without it reads.
+  const padding = o.config.padding ?? DEFAULT_PADDING;
+  const config: TrainRunConfig = { ...o.config, padding };
   const { plan } = config;
   await mkdir(runDir, { recursive: true });
   const existing = await loadTrainCheckpoint(runDir);
@@ -143,7 +168,7 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
     if (diff.length > 0) throw new Error(`cannot resume ${runDir}: the run was started with different settings: ${diff.join('; ')}`);
   }
 
-  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
+  const network = buildEvalNetwork({ genotype: config.genotype, macro: config.macro, seed: config.seed, auxiliary: config.auxiliary, padding, approx: o.binding, ...(o.edgeBindings !== undefined ? { edgeBindings: o.edgeBindings } : {}) });
   const optimizer = bindOptimizer(plan.optimizer, namedParams(network.store.entries, network.weights));
   try {
     let dataRng = createRng(config.seed);
@@ -155,6 +180,8 @@ export const runTraining = async (o: TrainRunOptions): Promise<TrainRunResult> =
       dataRng = createRng(existing.meta.rng.data);
       dropRng = createRng(existing.meta.rng.dropPath);
       startEpoch = existing.meta.epoch;
+    } else if (o.initialParams !== undefined) {
+      initializeFrom(network.store, o.initialParams);
     }
     const metricsPath = join(runDir, RUN_FILES.metrics);
     // A crash after the metrics line but before the checkpoint leaves lines the resumed run will redo.

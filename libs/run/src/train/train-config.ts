@@ -4,6 +4,7 @@ import { Macro } from '@approx-darts/search-space';
 import { TrainPlan } from '@approx-darts/schedule';
 import { DataIdentity, RngState } from '@approx-darts/cifar10';
 import { ConfigHistory } from '@approx-darts/run-store';
+import { RecordedPadding } from '../run-config/recorded-padding';
 
 /** Everything that fixes a training run; stored as config.json in the run directory and in every checkpoint. */
 export const TrainRunConfig = t.readonly(
@@ -19,6 +20,10 @@ export const TrainRunConfig = t.readonly(
       auxiliary: t.boolean,
     }),
     t.partial({
+      /** Where stride-2 windows pad (`--padding`); 'same' when absent (runs from before it was recorded). */
+      padding: RecordedPadding,
+      /** The weights the run started from (`--init-from`: the file and its sha256), absent = seeded initialization. */
+      initFrom: t.readonly(t.type({ file: t.string, sha256: t.string })),
       /** Train on a stratified subset of this many images (`--limit`). */
       limit: t.number,
       /** Evaluate on a stratified subset of this many test images. */
