@@ -60,7 +60,7 @@ export const register = (program: Command): void => {
       const table = paretoTable(rows);
       if (flags.out !== undefined) {
         await writeFile(join(flags.out, 'pareto.md'), `${table}\n`);
-        await writeFile(join(flags.out, 'pareto.svg'), paretoSvg(rows, flags.channels, flags.cells));
+        await writeFile(join(flags.out, 'pareto.svg'), await paretoSvg(rows, flags.channels, flags.cells));
       }
       process.stdout.write(flags.json === true ? `${JSON.stringify(rows, null, 2)}\n` : `${table}\n${flags.out !== undefined ? `plot: ${join(flags.out, 'pareto.svg')}\n` : ''}`);
     });

@@ -83,6 +83,8 @@ describe('approx-darts sweep', () => {
     expect(Number(fp32![6])).toBeGreaterThan(0); // parameters counted
     const md = await runCommand(register, ['sweep', 'report', out]);
     expect(md.stdout).toContain('## Table II');
-    expect(await readFile(join(out, 'accuracy-energy.svg'), 'utf8')).toContain('fp32 -&gt; mul8u_NGR');
+    const plot = await readFile(join(out, 'accuracy-energy.svg'), 'utf8');
+    expect(plot).toContain('searched fp32, trained fp32, evaluated under mul8u_NGR');
+    expect(plot).toContain('searched fp32, trained fp32, evaluated under fp32');
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '@approx-darts/sweep';
 import { CliError } from '../cli-error';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
-import { linePlot } from '../report/svg-plot';
+import { renderSvg, scatterSpec } from '@approx-darts/plots';
 import { describeSlurmPlan, slurmQueue, submitSlurm } from '../sweep/slurm-launcher';
 import { runLocal } from '../sweep/local-launcher';
 import { pickBest } from '../sweep/pick';
@@ -111,9 +111,17 @@ const reportSweep = async (dir: string, opts: Record<string, unknown>): Promise<
   const plot = 'accuracy-energy.svg';
   await writeFile(
     join(root, plot),
-    linePlot(
-      rows.map((r) => ({ name: `${r.searchedWith} -> ${r.evaluatedUnder}`, points: [[r.energyUj, r.accuracyPct.mean] as const] })),
-      { title: `${graph.name}: accuracy against arithmetic energy`, xLabel: 'energy per inference (uJ)', yLabel: 'test accuracy (%)' },
+    await renderSvg(
+      scatterSpec(
+        rows.map((r) => ({
+          x: r.energyUj,
+          y: r.accuracyPct.mean,
+          ...(r.accuracyPct.n > 1 ? { yError: r.accuracyPct.std } : {}),
+          label: r.accuracyPct.n > 1 ? `${r.accuracyPct.mean.toFixed(2)} ± ${r.accuracyPct.std.toFixed(2)} (n = ${r.accuracyPct.n})` : r.accuracyPct.mean.toFixed(2),
+          group: `searched ${r.searchedWith}, trained ${r.trainedWith}, evaluated under ${r.evaluatedUnder}`,
+        })),
+        { title: `${graph.name}: test accuracy against arithmetic energy (bars: ± 1 std over seeds)`, xLabel: 'arithmetic energy per inference (uJ)', yLabel: 'test accuracy (%)' },
+      ),
     ),
   );
   const text = flags.format === 'json' ? `${JSON.stringify({ sweep: graph.name, plot: join(root, plot), rows }, null, 2)}\n` : flags.format === 'csv' ? reportCsv(rows) : reportMarkdown(graph.name, rows, plot);

@@ -10,9 +10,8 @@ import { appendJsonl, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic
 import { buildSearchNetwork, disposeParams, type SearchNetwork } from '@approx-darts/networks';
 import type { ApproxBinding } from '@approx-darts/kernels';
 import { bindOptimizer, disposeOptimizer } from '@approx-darts/optimizers';
-import { alphaEvolutionSvg } from './alpha-plot';
+import { alphaEvolutionSpec, multiplierChoiceSpec, renderSvg } from '@approx-darts/plots';
 import type { StepProfiler } from '../profile';
-import { multiplierChoiceSvg } from './multiplier-plot';
 import { energyPenalty } from './energy-penalty';
 import { alphaParams, architectureStep, readBatchStats, weightParams, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
 import { DivergedError, SetupError } from '../run-errors';
@@ -260,9 +259,9 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
       // Metrics first, checkpoint last: a kill in between re-runs the epoch and drops its record on resume.
       await appendJsonl(metricsPath, record);
       await writeJsonAtomic(join(o.outDir, SEARCH_FILES.genotype), record.genotype);
-      await writeFileAtomic(join(o.outDir, SEARCH_FILES.alphaPlot), alphaEvolutionSvg(space, history.map((r) => r.alphas)));
+      await writeFileAtomic(join(o.outDir, SEARCH_FILES.alphaPlot), await renderSvg(alphaEvolutionSpec(space, history.map((r) => r.alphas))));
       if (record.multipliers !== undefined)
-        await writeFileAtomic(join(o.outDir, SEARCH_FILES.multiplierPlot), multiplierChoiceSvg(space, history.flatMap((r) => (r.multipliers === undefined ? [] : [r.multipliers]))));
+        await writeFileAtomic(join(o.outDir, SEARCH_FILES.multiplierPlot), await renderSvg(multiplierChoiceSpec(space, history.flatMap((r) => (r.multipliers === undefined ? [] : [r.multipliers])))));
       await saveSearchCheckpoint(checkpointDir, { store: net.store, optimizers }, { kind: 'approx-darts-search', epoch: epoch + 1, rng: { weights: rngs.weights.state(), architecture: rngs.architecture.state() } });
       o.onEpoch?.(record);
     }
