@@ -5,3 +5,5 @@ export * from './process-alive';
 export * from './stale-temps';
 export * from './run-lock';
 export * from './config-history';
+export * from './tf-events';
+export * from './csv';

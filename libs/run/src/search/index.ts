@@ -5,3 +5,4 @@ export * from './search-records';
 export * from './search-config';
 export * from './expected-energy';
 export * from './energy-penalty';
+export * from './search-csv';
