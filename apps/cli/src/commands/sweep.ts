@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as t from 'io-ts';
 import {
-  aggregateReport, jobState, needsSubmit, reportCsv, reportMarkdown, submissionPlan,
+  aggregateReport, jobState, needsSubmit, reportCsv, reportLatex, reportMarkdown, submissionPlan,
   type JobGraph, type JobState, type SchedulerView,
 } from '@approx-darts/sweep';
 import { CliError } from '../cli-error';
@@ -97,7 +97,7 @@ const statusSweep = async (dir: string, opts: { json?: boolean }): Promise<void>
   say(`${graph.name}: ${counts.join(', ')}${rows.some((r) => needsSubmit(r.state)) ? ' (`sweep run` again submits the missing, failed and interrupted ones)' : ''}`);
 };
 
-const ReportFlags = t.intersection([t.type({ format: t.keyof({ md: null, json: null, csv: null }) }), t.partial({ lutDir: t.string })]);
+const ReportFlags = t.intersection([t.type({ format: t.keyof({ md: null, json: null, csv: null, latex: null }) }), t.partial({ lutDir: t.string })]);
 
 const reportSweep = async (dir: string, opts: Record<string, unknown>): Promise<void> => {
   const flags = decodeFlags(ReportFlags, opts);
@@ -124,8 +124,8 @@ const reportSweep = async (dir: string, opts: Record<string, unknown>): Promise<
       ),
     ),
   );
-  const text = flags.format === 'json' ? `${JSON.stringify({ sweep: graph.name, plot: join(root, plot), rows }, null, 2)}\n` : flags.format === 'csv' ? reportCsv(rows) : reportMarkdown(graph.name, rows, plot);
-  await writeFile(join(root, `report.${flags.format}`), text);
+  const text = flags.format === 'json' ? `${JSON.stringify({ sweep: graph.name, plot: join(root, plot), rows }, null, 2)}\n` : flags.format === 'csv' ? reportCsv(rows) : flags.format === 'latex' ? reportLatex(graph.name, rows) : reportMarkdown(graph.name, rows, plot);
+  await writeFile(join(root, `report.${flags.format === 'latex' ? 'tex' : flags.format}`), text);
   process.stdout.write(text);
 };
 
@@ -152,7 +152,7 @@ export const register = (program: Command): void => {
     .command('report')
     .description('Tables II/III of the paper from a sweep: search cost, parameters, accuracy mean ± std, energy and savings; plus accuracy-energy.svg')
     .argument('<dir>', 'sweep directory')
-    .option('--format <format>', 'md, json or csv', 'md')
+    .option('--format <format>', 'md, json, csv or latex (booktabs tables II and III; written to report.tex)', 'md')
     .option('--lut-dir <dir>', 'directory searched first for multipliers.json')
     .action((dir: string, opts: Record<string, unknown>) => reportSweep(dir, opts));
   sweep
