@@ -6,7 +6,7 @@ const root = resolve(import.meta.dirname, '../..');
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [resolve(root, 'apps/cli/bin/approx-darts.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 
-const SUBCOMMANDS = ['search', 'train', 'eval', 'energy', 'multipliers', 'genotype', 'space', 'data', 'sweep', 'doctor'];
+const SUBCOMMANDS = ['search', 'train', 'eval', 'energy', 'multipliers', 'genotype', 'space', 'data', 'sweep', 'compare', 'doctor'];
 
 describe('approx-darts command shell', () => {
   it('lists every subcommand in --help', () => {
