@@ -61,13 +61,19 @@ describe('approx-darts train + eval', () => {
     expect(dm1!.accuracy).not.toBe(fp32!.accuracy);
     expect(dm1!.energyUj).toBeLessThan(fp32!.energyUj);
     expect(dm1!.savingVsFp32Pct).toBeGreaterThan(0);
+    // The evaluation is kept in the run: eval.json as printed, eval.md as a table.
+    expect(JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'))).toEqual(report);
+    const md = readFileSync(join(out, 'eval.md'), 'utf8');
+    expect(md).toContain('| multiplier | accuracy % | energy uJ | saving vs fp32 % | saving vs 8-bit exact % |');
+    expect(md).toMatch(/^\| fp32 \| [\d.]+ \| [\d.]+ \| — \| — \|$/m);
+    expect(md).toMatch(/^\| mul8u_DM1 \| [\d.]+ \| [\d.]+ \| \d+\.\d\d \| \d+\.\d\d \|$/m);
   });
 
   it('prints a table by default', () => {
     const r = cli(['eval', '--checkpoint', join(out, 'checkpoint'), '--data', DATA, '--multiplier', 'fp32', '--limit', '20']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/multiplier\s+accuracy %\s+energy uJ\s+saving vs fp32 %/);
-    expect(r.stdout).toMatch(/^fp32\s+\d+\.\d\d\s+\d+\.\d{3}\s+0\.00/m);
+    expect(r.stdout).toMatch(/^fp32\s+\d+\.\d\d\s+\d+\.\d{3}\s+—\s+—$/m);
   });
 
   it('refuses to overwrite a finished run without --resume', () => {

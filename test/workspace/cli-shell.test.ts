@@ -6,7 +6,7 @@ const root = resolve(import.meta.dirname, '../..');
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [resolve(root, 'apps/cli/bin/approx-darts.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 
-const SUBCOMMANDS = ['search', 'train', 'eval', 'energy', 'multipliers', 'genotype', 'space', 'data', 'sweep', 'doctor'];
+const SUBCOMMANDS = ['search', 'train', 'eval', 'energy', 'multipliers', 'genotype', 'space', 'data', 'sweep', 'compare', 'doctor'];
 
 describe('approx-darts command shell', () => {
   it('lists every subcommand in --help', () => {
@@ -37,6 +37,7 @@ describe('approx-darts command shell', () => {
       cudaAddon: { built: boolean; devices: number; detail: string };
       multiplierDirs: { path: string; exists: boolean }[];
       dataDirs: { path: string; exists: boolean }[];
+      sharedSubset: { path: string; exists: boolean; contents?: { ok: boolean; summary: string } };
     };
     expect(report.node).toBe(process.version);
     expect(report.engines.map((e) => e.name)).toEqual(['cpu', 'webgpu', 'tensorflow']);
@@ -45,6 +46,10 @@ describe('approx-darts command shell', () => {
     expect(report.cudaAddon.detail.length).toBeGreaterThan(0);
     expect(report.multiplierDirs[0]).toEqual({ path: '/nonexistent/luts', exists: false });
     expect(report.multiplierDirs.some((d) => d.path.endsWith('shared/multipliers') && d.exists)).toBe(true);
+    // The shared CIFAR-10 subset (DESIGN.md section 6): 6 x 1017 images, its manifest checked.
+    expect(report.sharedSubset.path).toMatch(/shared\/datasets\/cifar-10-partial$/);
+    if (report.sharedSubset.exists) expect(report.sharedSubset.contents).toMatchObject({ ok: true, summary: expect.stringContaining('6102 images') });
+    else console.log(`shared subset check skipped: ${report.sharedSubset.path} does not exist`);
   });
 
   it('doctor --engine exits 2 when that engine cannot start, after the report, and 0 when it can', () => {

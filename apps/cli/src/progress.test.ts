@@ -25,6 +25,16 @@ describe('createProgress (plain, not a TTY)', () => {
     expect(lines[3]).toMatch(/^epoch 1\/2 100% 100\/100 100\.0 img\/s ETA 0s/);
   });
 
+  it('prints one line per N ticks (steps) when asked, and the last state on stop', () => {
+    const out = capture(false);
+    const p = createProgress({ total: 1000, label: 'epoch 1/1', stream: out.stream, plainEveryTicks: 3 });
+    for (let i = 0; i < 7; i++) p.tick(10, { step: i + 1 });
+    p.stop();
+    const lines = out.text().trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[3])).toEqual(['30/1000', '60/1000', '70/1000']);
+    expect(lines.map((l) => l.match(/step=(\d+)/)?.[1])).toEqual(['3', '6', '7']);
+  });
+
   it('prints the final state on stop when the last tick fell between reports', () => {
     const out = capture(false);
     const p = createProgress({ total: 10, label: 'eval', stream: out.stream, plainEvery: 1 });

@@ -17,6 +17,8 @@ export interface ProgressOptions {
   readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Plain mode prints a line each time this fraction of the total is crossed (default 0.25). */
   readonly plainEvery?: number;
+  /** Plain mode prints a line every this many ticks instead (one per N steps, for `tail -f`). */
+  readonly plainEveryTicks?: number;
   /** Clock in ms, injectable for tests. */
   readonly now?: () => number;
 }
@@ -78,6 +80,7 @@ export const createProgress = (options: ProgressOptions): Progress => {
   const every = Math.max(1, Math.ceil(total * (options.plainEvery ?? 0.25)));
   let nextReport = every;
   let lastReported = -1;
+  let ticks = 0;
   const line = (): void => {
     const r = rate();
     const eta = done >= total ? 0 : (total - done) / r;
@@ -89,8 +92,11 @@ export const createProgress = (options: ProgressOptions): Progress => {
   return {
     tick: (n, f) => {
       done += n;
+      ticks += 1;
       fields = f ?? fields;
-      if (done >= nextReport) {
+      if (options.plainEveryTicks !== undefined) {
+        if (ticks % options.plainEveryTicks === 0) line();
+      } else if (done >= nextReport) {
         line();
         while (nextReport <= done) nextReport += every;
       }

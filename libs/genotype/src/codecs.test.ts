@@ -126,6 +126,9 @@ describe('Graphviz', () => {
     expect(dot.match(/ -> /g)).toHaveLength(2 * (8 + 4));
     expect(dot).toContain('"normal_2" -> "normal_5" [label="dil_conv_3x3"]');
     expect(dot).toContain('subgraph "cluster_reduce"');
+    // Nodes carry the state numbers the genotype text uses (state 2 = ...), not 0-based node indices.
+    expect(dot).toContain('"normal_2" [label="state 2"');
+    expect(dot).toContain('"normal_0" [label="state 0 (c_{k-2})"');
   });
 });
 

@@ -2,8 +2,9 @@ import type { Genotype, GenotypeCell } from './genotype';
 
 const quote = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 
-// State labels as the DARTS paper draws them: c_{k-2}, c_{k-1} for the inputs, 0.. for intermediate nodes.
-const stateLabel = (state: number, inputs: number): string => (state < inputs ? `c_{k-${inputs - state}}` : String(state - inputs));
+// States numbered as the genotype text and its JSON number them (0, 1 the inputs, 2.. the intermediate nodes), the
+// inputs also named as the DARTS paper draws them (c_{k-2}, c_{k-1}).
+const stateLabel = (state: number, inputs: number): string => (state < inputs ? `state ${state} (c_{k-${inputs - state}})` : `state ${state}`);
 
 const cellToDot = (name: string, cell: GenotypeCell, inputs: number): string => {
   const id = (state: number | 'out'): string => quote(`${name}_${state}`);

@@ -1,7 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Where multiplier tables are looked for, in order: --lut-dir, $APPROX_DARTS_LUT_DIR, ../shared/multipliers beside the cwd. */
+/**
+ * The shared data folder beside the repository (or beside the install, whose layout is the same: this file sits at
+ * libs/io/src under the root), found from this module's location so a command run from any directory finds it.
+ */
+export const SHARED_BESIDE_INSTALL = fileURLToPath(new URL('../../../../shared', import.meta.url));
+
+/**
+ * Where multiplier tables are looked for, in order: --lut-dir, $APPROX_DARTS_LUT_DIR, ../shared/multipliers beside
+ * the working directory, then shared/multipliers beside the repository (the same place when run from its root).
+ */
 export const lutSearchPath = (opts: {
   readonly lutDir?: string | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -9,9 +19,10 @@ export const lutSearchPath = (opts: {
 }): readonly string[] => {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  return [opts.lutDir, env['APPROX_DARTS_LUT_DIR'], resolve(cwd, '../shared/multipliers')]
+  const dirs = [opts.lutDir, env['APPROX_DARTS_LUT_DIR'], resolve(cwd, '../shared/multipliers'), resolve(SHARED_BESIDE_INSTALL, 'multipliers')]
     .filter((d): d is string => typeof d === 'string' && d.length > 0)
     .map((d) => resolve(cwd, d));
+  return [...new Set(dirs)];
 };
 
 /**

@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactTable, tableFromFunction, tableToBytes } from '@approx-darts/multipliers';
-import { listMultiplierTables, loadMultiplierTable, MultiplierFileError, readMultiplierMetadata } from './index';
+import { listMultiplierTables, loadMultiplierTable, lutSearchPath, MultiplierFileError, readMultiplierMetadata, SHARED_BESIDE_INSTALL } from './index';
 
 describe('multiplier table files', () => {
   let dir = '';
@@ -50,6 +51,16 @@ describe('multiplier table files', () => {
     expect(err.message).toContain(join(dir, 'mine'));
     expect(err.message).toContain(resolve(process.cwd(), '../shared/multipliers'));
     expect(err.message).toMatch(/did you mean mul8u_DM1/);
+    expect(err.message).toContain('pass --lut-dir DIR');
+  });
+
+  it('finds the shared tables beside the repository from any working directory', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'elsewhere-'));
+    expect(lutSearchPath({ env: noEnv, cwd: elsewhere })).toContain(resolve(SHARED_BESIDE_INSTALL, 'multipliers'));
+    // From the repository root both rules name one directory, listed once.
+    expect(lutSearchPath({ env: noEnv, cwd: process.cwd() })).toEqual([resolve(process.cwd(), '../shared/multipliers')]);
+    if (existsSync(resolve(SHARED_BESIDE_INSTALL, 'multipliers/mul8u_NGR.bin'))) expect((await loadMultiplierTable('NGR', { env: noEnv, cwd: elsewhere })).name).toBe('mul8u_NGR');
+    else console.log(`skipped the load: no shared tables at ${SHARED_BESIDE_INSTALL}`);
   });
 
   it('the registry lists every table once, with metadata where known', async () => {

@@ -72,6 +72,7 @@ export const loadMultiplierTable = async (nameOrPath: string, opts: LutOptions =
     [
       `unknown multiplier '${nameOrPath}': no ${names.map((n) => `${n}.bin`).join(' or ')} in ${dirs.join(', ')}`,
       close.length > 0 ? `did you mean ${close.join(', ')}?` : `(${known.length} tables found there; try 'approx-darts multipliers list')`,
+      'pass --lut-dir DIR (or set APPROX_DARTS_LUT_DIR) for tables elsewhere',
     ].join('; '),
     nameOrPath,
   );

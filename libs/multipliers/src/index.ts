@@ -3,4 +3,3 @@ export * from './metrics';
 export * from './metadata';
 export * from './paper';
 export * from './suggest';
-export * from './heatmap';

@@ -6,3 +6,5 @@ export * from './stale-temps';
 export * from './run-lock';
 export * from './config-history';
 export * from './interrupt';
+export * from './tf-events';
+export * from './csv';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { aggregateReport, reportCsv, reportMarkdown, spread, type NetworkOutcome } from './sweep-report';
+import { aggregateReport, reportCsv, reportLatex, reportMarkdown, spread, type NetworkOutcome } from './sweep-report';
 
 const net = (searchedWith: string, trainedWith: string, evaluatedUnder: string, accuracy: number): NetworkOutcome => ({
   searchedWith, trainedWith, evaluatedUnder, accuracy, params: 4_250_000, energyUj: 267.03, savingVsFp32Pct: 53.84, savingVsExact8Pct: 5.97,
@@ -37,10 +37,27 @@ describe('report aggregation', () => {
     const [table2, table3] = md.split('## Table III');
     expect(table2!.match(/^\| fp32 \|/gm)).toHaveLength(1);
     expect(table2).not.toContain('mul8u_NGR');
-    expect(table3).toContain('| fp32 | mul8u_NGR | mul8u_NGR | - | 4.25 | 95.00 ± 0.00 | 1 | 267.03 | 53.84 | 5.97 |');
+    expect(table3).toContain('| fp32 | mul8u_NGR | mul8u_NGR | - | 4.25 | 95.00 ± — | 1 | 267.03 | 53.84 | 5.97 |');
     expect(md).toContain('![accuracy against energy](accuracy-energy.svg)');
     const csv = reportCsv(rows).trim().split('\n');
     expect(csv).toHaveLength(3);
     expect(csv[2]).toBe('fp32,mul8u_NGR,mul8u_NGR,,,h,4250000,95,0,1,267.03,53.84,5.97');
+  });
+
+  it('writes the tables as booktabs LaTeX: names escaped, --- for one seed and for a baseline against itself', () => {
+    const rows = aggregateReport([], [net('fp32', 'fp32', 'fp32', 0.96), net('fp32', 'fp32', 'fp32', 0.94), net('mul8u_1JFF', 'mul8u_1JFF', 'mul8u_1JFF', 0.95), net('fp32', 'mul8u_NGR', 'mul8u_NGR', 0.95)]);
+    const tex = reportLatex('paper', rows);
+    expect(tex.match(/\\toprule/g)).toHaveLength(2);
+    expect(tex.match(/\\midrule/g)).toHaveLength(2);
+    expect(tex.match(/\\bottomrule/g)).toHaveLength(2);
+    expect(tex).not.toMatch(/[^\\]_/); // every underscore escaped
+    expect(tex).toContain('    fp32 & fp32 & fp32 & 95.00 $\\pm$ 1.41 & 267.03 & --- & --- \\\\');
+    expect(tex).toContain('    mul8u\\_1JFF & mul8u\\_1JFF & mul8u\\_1JFF & 95.00 $\\pm$ --- & 267.03 & 53.84 & --- \\\\');
+    expect(tex).toContain('    fp32 & mul8u\\_NGR & mul8u\\_NGR & 95.00 $\\pm$ --- & 267.03 & 53.84 & 5.97 \\\\');
+    // Table II holds the own-multiplier rows only; every row of both tables has as many cells as its column spec.
+    const [table2, table3] = tex.split('\\end{table}');
+    expect(table2).not.toContain('NGR');
+    for (const [t, columns] of [[table2!, 5], [table3!, 7]] as const)
+      for (const line of t.split('\n').filter((l) => l.endsWith('\\\\'))) expect(line.split(' & ')).toHaveLength(columns);
   });
 });

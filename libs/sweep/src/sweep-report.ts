@@ -1,3 +1,4 @@
+import { EXACT_MULTIPLIER, isFp32 } from '@approx-darts/multipliers';
 /** One finished search: what it cost. */
 export interface SearchOutcome {
   readonly searchedWith: string;
@@ -79,7 +80,18 @@ export const aggregateReport = (searches: readonly SearchOutcome[], networks: re
 
 /** Fixed decimals, except for small non-zero values, which keep two significant digits (a tiny sweep's hours). */
 const num = (x: number, digits: number): string => (x !== 0 && Math.abs(x) < 10 ** -digits ? x.toPrecision(2) : x.toFixed(digits));
-const pm = (s: Spread, digits: number): string => (Number.isNaN(s.mean) ? '-' : `${num(s.mean, digits)} ± ${num(s.std, digits)}`);
+/** mean ± std; one measurement has no spread, so its std reads — (not ± 0.00). */
+const pm = (s: Spread, digits: number, plusMinus = '±', none = '—'): string =>
+  Number.isNaN(s.mean) ? '-' : `${num(s.mean, digits)} ${plusMinus} ${s.n < 2 ? none : num(s.std, digits)}`;
+
+/**
+ * The savings cells of a row: fp32 saves nothing against either baseline (it is the costlier) and exact 8-bit nothing
+ * against itself, so those read — rather than 0 or a negative saving.
+ */
+const savings = (r: ReportRow, none = '—'): readonly [string, string] => {
+  const fp32 = isFp32(r.evaluatedUnder);
+  return [fp32 ? none : r.savingVsFp32Pct.toFixed(2), fp32 || r.evaluatedUnder === EXACT_MULTIPLIER ? none : r.savingVsExact8Pct.toFixed(2)];
+};
 
 const COLUMNS = ['searched with', 'trained with', 'evaluated under', 'search cost', 'params M', 'accuracy %', 'n', 'energy uJ', 'saving vs fp32 %', 'saving vs 8-bit exact %'];
 
@@ -92,8 +104,7 @@ const cells = (r: ReportRow): readonly string[] => [
   pm(r.accuracyPct, 2),
   String(r.accuracyPct.n),
   r.energyUj.toFixed(2),
-  r.savingVsFp32Pct.toFixed(2),
-  r.savingVsExact8Pct.toFixed(2),
+  ...savings(r),
 ];
 
 /**
@@ -120,6 +131,49 @@ export const reportMarkdown = (name: string, rows: readonly ReportRow[], plotFil
     ...table(COLUMNS, rows.map(c)),
     '',
     ...(plotFile !== undefined ? [`![accuracy against energy](${plotFile})`, ''] : []),
+  ].join('\n');
+};
+
+/** LaTeX text: the characters TeX treats specially escaped (multiplier names hold underscores). */
+const tex = (s: string): string => s.replace(/[\\{}&%$#_^~]/g, (c) => (c === '\\' ? '\\textbackslash{}' : c === '^' ? '\\^{}' : c === '~' ? '\\~{}' : `\\${c}`));
+
+/**
+ * The paper's Tables II and III as LaTeX (booktabs: \\toprule, \\midrule, \\bottomrule; needs \\usepackage{booktabs}):
+ * mean $\\pm$ std over seeds, --- where there is no spread (n = 1) or no saving (a baseline against itself).
+ */
+export const reportLatex = (name: string, rows: readonly ReportRow[]): string => {
+  const own = rows.filter((r) => r.searchedWith === r.trainedWith && r.trainedWith === r.evaluatedUnder);
+  const pmTex = (s: Spread, digits: number): string => pm(s, digits, '$\\pm$', '---');
+  const cost = (r: ReportRow): string => (r.searchHours === null ? '---' : `${pmTex(r.searchHours, 2)} ${r.searchCostUnit}`);
+  const table = (caption: string, label: string, columns: string, header: readonly string[], body: readonly (readonly string[])[]): readonly string[] => [
+    '\\begin{table}[t]',
+    '  \\centering',
+    `  \\caption{${tex(caption)}}`,
+    `  \\label{${label}}`,
+    `  \\begin{tabular}{${columns}}`,
+    '    \\toprule',
+    `    ${header.join(' & ')} \\\\`,
+    '    \\midrule',
+    ...body.map((b) => `    ${b.join(' & ')} \\\\`),
+    '    \\bottomrule',
+    '  \\end{tabular}',
+    '\\end{table}',
+  ];
+  return [
+    `% Sweep ${name}: written by approx-darts sweep report --format latex`,
+    ...table(`${name}: search cost and accuracy per multiplier`, 'tab:search', 'lrrrr', ['Multiplier', 'Search cost', 'Params (M)', 'Accuracy (\\%)', '$n$'], own.map((r) => [tex(r.searchedWith), cost(r), num(r.params / 1e6, 2), pmTex(r.accuracyPct, 2), String(r.accuracyPct.n)])),
+    '',
+    ...table(
+      `${name}: accuracy and arithmetic energy of one inference`,
+      'tab:energy',
+      'lllrrrr',
+      ['Searched', 'Trained', 'Evaluated', 'Accuracy (\\%)', 'Energy ($\\mu$J)', 'Saving vs FP32 (\\%)', 'Saving vs 8-bit (\\%)'],
+      rows.map((r) => {
+        const [vsFp32, vs8] = savings(r, '---');
+        return [tex(r.searchedWith), tex(r.trainedWith), tex(r.evaluatedUnder), pmTex(r.accuracyPct, 2), r.energyUj.toFixed(2), vsFp32, vs8];
+      }),
+    ),
+    '',
   ].join('\n');
 };
 

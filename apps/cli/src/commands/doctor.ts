@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { probeEngines, type ProbeResult } from '@approx-darts/engines';
 import { addonStatus } from '@approx-darts/cuda-lut';
 import { cpuNativeStatus } from '@approx-darts/cpu-native';
-import { lutSearchPath } from '@approx-darts/io';
+import { join } from 'node:path';
+import { lutSearchPath, SHARED_BESIDE_INSTALL } from '@approx-darts/io';
 import { dataSearchPath } from '@approx-darts/cifar10';
 import { checkDataDirectory, checkLutDirectory, type ContentCheck } from '../doctor/content-checks';
 import { CliError } from '../cli-error';
@@ -23,7 +24,12 @@ interface DoctorReport {
   readonly cpuNative: ReturnType<typeof cpuNativeStatus>;
   readonly multiplierDirs: readonly Location[];
   readonly dataDirs: readonly Location[];
+  /** The CIFAR-10 subset in the shared folder beside the repository (what the README's examples pass as --data). */
+  readonly sharedSubset: Location;
 }
+
+/** The shared subset's directory (DESIGN.md section 6). */
+export const SHARED_CIFAR_SUBSET = join(SHARED_BESIDE_INSTALL, 'datasets', 'cifar-10-partial');
 
 const locate = (paths: readonly string[], check: (dir: string) => Promise<ContentCheck>): Promise<readonly Location[]> =>
   Promise.all(paths.map(async (path) => (existsSync(path) ? { path, exists: true, contents: await check(path) } : { path, exists: false })));
@@ -37,6 +43,7 @@ export const diagnose = async (opts: { readonly lutDir?: string; readonly data?:
   cpuNative: cpuNativeStatus(),
   multiplierDirs: await locate(lutSearchPath({ lutDir: opts.lutDir }), checkLutDirectory),
   dataDirs: await locate(dataSearchPath({ data: opts.data }), checkDataDirectory),
+  sharedSubset: (await locate([SHARED_CIFAR_SUBSET], checkDataDirectory))[0]!,
 });
 
 const mark = (ok: boolean): string => (ok ? 'ok  ' : 'no  ');
@@ -59,6 +66,8 @@ const render = (r: DoctorReport): string =>
     ...r.multiplierDirs.flatMap(renderLocation),
     'CIFAR-10 looked for in:',
     ...r.dataDirs.flatMap(renderLocation),
+    `shared CIFAR-10 subset (pass it as --data ${r.sharedSubset.path}):`,
+    ...renderLocation(r.sharedSubset),
   ].join('\n');
 
 export const register = (program: Command): void => {

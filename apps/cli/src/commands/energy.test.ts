@@ -60,6 +60,19 @@ describe('approx-darts energy', () => {
     expect(b?.['params']).toBe(c?.['params']);
   });
 
+  it('--multiplier takes a list, as eval does: one report each, the same as one at a time', async () => {
+    const r = await runCommand(register, ['energy', '--multiplier', 'fp32,NGR,mul8u_1JFF', '--json']);
+    const reports = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(reports.map((x) => x['multiplier'])).toEqual(['fp32', 'mul8u_NGR', 'mul8u_1JFF']);
+    expect(reports[1]).toEqual(await energy(['--multiplier', 'NGR']));
+    // The default network is the paper's evaluation network, as train's paper preset builds it.
+    expect([reports[0]!['channels'], reports[0]!['cells']]).toEqual([32, 20]);
+    const text = (await runCommand(register, ['energy', '--multiplier', 'fp32,1JFF'])).stdout;
+    expect(text.split('\n\n')).toHaveLength(2);
+    expect(text).toMatch(/saving vs fp32 +— \(this is the baseline\)\n/);
+    expect(text).toMatch(/saving vs exact 8b +— \(this is the baseline\)\n?$/);
+  });
+
   it('--layers gives a breakdown that sums to the total', async () => {
     const r = await energy(['--multiplier', 'NGR', '--layers']);
     const layers = r['layers'] as { energy_pj: number; auxiliary: boolean }[];

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as t from 'io-ts';
-import { isFp32 } from '@approx-darts/multipliers';
-import { CHECKPOINT_JSON } from '@approx-darts/run-store';
+import { EXACT_MULTIPLIER, isFp32 } from '@approx-darts/multipliers';
+import { CHECKPOINT_JSON, writeFileAtomic } from '@approx-darts/run-store';
 import { evaluateCheckpoint, loadTrainCheckpoint, RUN_FILES } from '@approx-darts/run';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
@@ -48,9 +48,42 @@ const collect = (value: string, previous: readonly string[] | undefined): readon
     .filter((s) => s !== ''),
 ];
 
+/** The files eval writes into the run directory (the last evaluation's, replaced each time). */
+export const EVAL_FILES = { markdown: 'eval.md', json: 'eval.json' } as const;
+
+/**
+ * A row's cells. Savings are against the fp32 and exact 8-bit baselines; fp32 saves nothing against either (it is
+ * the costlier one) and exact 8-bit nothing against itself, so those cells read — rather than 0 or -105 %.
+ */
+const cellsOf = (r: EvalRow): readonly string[] => {
+  const fp32 = isFp32(r.multiplier);
+  return [
+    r.multiplier,
+    (100 * r.accuracy).toFixed(2),
+    r.energyUj.toFixed(3),
+    fp32 ? '—' : r.savingVsFp32Pct.toFixed(2),
+    fp32 || r.multiplier === EXACT_MULTIPLIER ? '—' : r.savingVsExact8Pct.toFixed(2),
+  ];
+};
+
+const HEADER = ['multiplier', 'accuracy %', 'energy uJ', 'saving vs fp32 %', 'saving vs 8-bit exact %'] as const;
+
+/** eval.md: what the run was trained with, then the table as Markdown. */
+const markdownOf = (runDir: string, trainedWith: string, epochs: number, images: number, rows: readonly EvalRow[]): string =>
+  [
+    '# Evaluation',
+    '',
+    `${runDir}: trained on ${trainedWith} for ${epochs} epochs; ${images} test images. Energy: arithmetic of one inference at 45 nm (as \`approx-darts energy\`).`,
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${cellsOf(r).join(' | ')} |`),
+    '',
+  ].join('\n');
+
 const formatTable = (rows: readonly EvalRow[]): string => {
-  const header = ['multiplier', 'accuracy %', 'energy uJ', 'saving vs fp32 %', 'saving vs 8-bit exact %'];
-  const body = rows.map((r) => [r.multiplier, (100 * r.accuracy).toFixed(2), r.energyUj.toFixed(3), r.savingVsFp32Pct.toFixed(2), r.savingVsExact8Pct.toFixed(2)]);
+  const header = HEADER;
+  const body = rows.map(cellsOf);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
@@ -98,11 +131,17 @@ const runEval = async (opts: Record<string, unknown>): Promise<void> => {
       savingVsExact8Pct: energy.savingVsExact8Pct,
     });
   }
+  const json = `${JSON.stringify({ checkpoint: runDir, trainedWith: config.multiplier, epoch: checkpoint.meta.epoch, images, rows }, null, 2)}\n`;
+  await writeFileAtomic(join(runDir, EVAL_FILES.json), json);
+  await writeFileAtomic(join(runDir, EVAL_FILES.markdown), markdownOf(runDir, config.multiplier, checkpoint.meta.epoch, images, rows));
   if (flags.json === true) {
-    process.stdout.write(`${JSON.stringify({ checkpoint: runDir, trainedWith: config.multiplier, epoch: checkpoint.meta.epoch, images, rows }, null, 2)}\n`);
+    process.stdout.write(json);
     return;
   }
-  process.stdout.write(`${runDir}: trained on ${config.multiplier} for ${checkpoint.meta.epoch} epochs; ${images} test images\n${formatTable(rows)}\n`);
+  process.stdout.write(
+    `${runDir}: trained on ${config.multiplier} for ${checkpoint.meta.epoch} epochs; ${images} test images\n${formatTable(rows)}\n` +
+      `written: ${join(runDir, EVAL_FILES.markdown)}, ${join(runDir, EVAL_FILES.json)}\n`,
+  );
 };
 
 export const register = (program: Command): void => {

@@ -11,8 +11,9 @@ import { register as doctor } from './doctor';
 import { register as sweep } from './sweep';
 import { register as pareto } from './pareto';
 import { register as exportRun } from './export';
+import { register as compare } from './compare';
 
 /** Every subcommand, registered in one place, in the order --help lists them. */
 export const registerCommands = (program: Command): void => {
-  for (const register of [search, train, evaluate, energy, multipliers, genotype, space, data, sweep, pareto, exportRun, doctor]) register(program);
+  for (const register of [search, train, evaluate, energy, multipliers, genotype, space, data, sweep, pareto, compare, exportRun, doctor]) register(program);
 };

@@ -78,12 +78,19 @@ describe('approx-darts multipliers', () => {
     expect(d.error).toMatch(/not a regular file.*131072/);
   });
 
-  it('--png writes a 256x256 heat map, white where the table is exact', async () => {
+  it('--png and --svg write the error heat map with both axes and a colour bar, red over and blue under', async () => {
     const png = join(dir, 'ngr.png');
-    await runCommand(register, ['multipliers', 'show', 'NGR', '--png', png]);
+    const svg = join(dir, 'ngr.svg');
+    const r = await runCommand(register, ['multipliers', 'show', 'NGR', '--png', png, '--svg', svg]);
+    expect(r.error).toBeUndefined();
+    const text = await readFile(svg, 'utf8');
+    for (const label of ['activation operand a', 'weight operand b', 'approx − exact', 'mul8u_NGR']) expect(text).toContain(label);
     const img = PNG.sync.read(await readFile(png));
-    expect([img.width, img.height]).toEqual([256, 256]);
-    expect([...img.data.subarray(0, 3)]).toEqual([255, 255, 255]); // 0 x 0 is exact in every table
+    expect(img.width).toBeGreaterThan(512);
+    const pixels = Array.from({ length: img.width * img.height }, (_, i) => [img.data[4 * i]!, img.data[4 * i + 1]!, img.data[4 * i + 2]!] as const);
+    // NGR both overshoots and undershoots: the diverging scale shows strong red and strong blue.
+    expect(pixels.some(([red, green, blue]) => red > 150 && green < 80 && blue < 80)).toBe(true);
+    expect(pixels.some(([red, green, blue]) => blue > 120 && red < 80 && green < 120)).toBe(true);
   });
 
   describe.skipIf(!hasCompiler())('import from a C model', () => {

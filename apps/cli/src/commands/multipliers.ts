@@ -5,10 +5,9 @@ import { resolve } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import { PNG } from 'pngjs';
+import { errorHeatmapSpec, renderSvg, svgToPng } from '@approx-darts/plots';
 import {
   entryByName,
-  errorHeatmap,
   multiplierMetrics,
   paperPowerMw,
   tableToBytes,
@@ -115,13 +114,15 @@ const renderShow = (d: Record<string, unknown>): string =>
     .map(([k, v]) => `${k.padEnd(46)}${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : String(v)}`)
     .join('\n');
 
-const writePng = async (file: string, table: MultiplierTable): Promise<void> => {
-  const { width, height, data } = errorHeatmap(table);
-  const png = new PNG({ width, height });
-  png.data = Buffer.from(data);
-  await writeFile(resolve(file), PNG.sync.write(png)).catch((e: unknown) => {
-    throw new CliError(`--png ${file}: cannot write (${e instanceof Error ? e.message : String(e)})`);
-  });
+/** The error heat map (axes, colour bar) as SVG and/or PNG, at twice its size in PNG so it reads on a screen. */
+const writeHeatmap = async (table: MultiplierTable, files: { readonly svg?: string; readonly png?: string }): Promise<void> => {
+  const svg = await renderSvg(errorHeatmapSpec(table.name, table.products));
+  const write = (flag: string, file: string, data: string | Uint8Array) =>
+    writeFile(resolve(file), data).catch((e: unknown) => {
+      throw new CliError(`${flag} ${file}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+    });
+  if (files.svg !== undefined) await write('--svg', files.svg, svg);
+  if (files.png !== undefined) await write('--png', files.png, svgToPng(svg, 2));
 };
 
 export const register = (program: Command): void => {
@@ -150,13 +151,14 @@ export const register = (program: Command): void => {
     .description('error metrics and power of one table')
     .argument('<name-or-file>', 'mul8u_XXX (or XXX) on the search path, or a .bin file')
     .option('--json', 'print JSON')
-    .option('--png <file>', 'also write a 256x256 PNG heat map of the error (rows: activation, columns: weight)')
+    .option('--png <file>', 'also write a PNG heat map of the signed error (rows: activation a, columns: weight b; colour bar)')
+    .option('--svg <file>', 'the same heat map as SVG')
     .option('--lut-dir <dir>', 'directory searched first for tables')
-    .action(async (nameOrFile: string, opts: { json?: boolean; png?: string; lutDir?: string }) => {
+    .action(async (nameOrFile: string, opts: { json?: boolean; png?: string; svg?: string; lutDir?: string }) => {
       const table = await loadMultiplierTable(nameOrFile, { lutDir: opts.lutDir }).catch(asCliError);
       const metadata = await readMultiplierMetadata({ lutDir: opts.lutDir }).catch(asCliError);
       const doc = describeTable(table, entryByName(metadata, table.name));
-      if (opts.png) await writePng(opts.png, table);
+      if (opts.png !== undefined || opts.svg !== undefined) await writeHeatmap(table, { ...(opts.png !== undefined ? { png: opts.png } : {}), ...(opts.svg !== undefined ? { svg: opts.svg } : {}) });
       process.stdout.write(`${opts.json ? JSON.stringify(doc, null, 2) : renderShow(doc)}\n`);
     });
 

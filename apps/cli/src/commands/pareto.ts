@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PAPER_EVAL_MACRO } from '@approx-darts/search-space';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as t from 'io-ts';
@@ -49,8 +50,8 @@ export const register = (program: Command): void => {
     .command('pareto')
     .description('Validation accuracy against the derived networks\' energy over energy-aware searches (one per --energy-weight): a table and pareto.svg')
     .argument('<run-dirs...>', 'search run directories (search --multipliers ... --energy-weight L --out DIR)')
-    .option('--channels <C>', 'initial channels of the derived networks the energy is charged for', '16')
-    .option('--cells <L>', 'cells of the derived networks', '8')
+    .option('--channels <C>', `initial channels of the derived networks the energy is charged for (default ${PAPER_EVAL_MACRO.channels}, as energy and train's paper preset)`, String(PAPER_EVAL_MACRO.channels))
+    .option('--cells <L>', `cells of the derived networks (default ${PAPER_EVAL_MACRO.cells})`, String(PAPER_EVAL_MACRO.cells))
     .option('--lut-dir <dir>', 'directory searched first for multipliers.json (the power figures)')
     .option('--out <dir>', 'write pareto.md and pareto.svg here')
     .option('--json', 'print JSON')
@@ -64,7 +65,7 @@ export const register = (program: Command): void => {
           throw new CliError(`--out ${flags.out}: cannot create it (${e instanceof Error ? e.message : String(e)})`);
         });
         await writeFile(join(flags.out, 'pareto.md'), `${table}\n`);
-        await writeFile(join(flags.out, 'pareto.svg'), paretoSvg(rows, flags.channels, flags.cells));
+        await writeFile(join(flags.out, 'pareto.svg'), await paretoSvg(rows, flags.channels, flags.cells));
       }
       process.stdout.write(flags.json === true ? `${JSON.stringify(rows, null, 2)}\n` : `${table}\n${flags.out !== undefined ? `plot: ${join(flags.out, 'pareto.svg')}\n` : ''}`);
     });

@@ -8,11 +8,11 @@ import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import { dataIdentity, stratifiedLimit } from '@approx-darts/cifar10';
 import { formatGenotype, genotypeToDot } from '@approx-darts/genotype';
-import { PresetName, searchSettings, type SearchPreset } from '@approx-darts/schedule';
+import { PresetName, SEARCH_PRESETS, searchSettings, type SearchPreset } from '@approx-darts/schedule';
 import { approxDartsSpace, DARTS_SPACE, multiplierOf, SearchSpace } from '@approx-darts/search-space';
 import { isFp32 } from '@approx-darts/multipliers';
 import { readCheckpointMeta, writeJsonAtomic } from '@approx-darts/run-store';
-import { describeDifferences, DivergedError, hasCheckpoint, inRunDirectory, reconcileResume, ResumeError, RUN_CONFIG_FILE, runSearch, SEARCH_FILES, SetupError, StoredSearchRunConfig, type EpochRecord, type FlagOfField } from '@approx-darts/run';
+import { describeDifferences, DivergedError, hasCheckpoint, inRunDirectory, reconcileResume, ResumeError, RUN_CONFIG_FILE, runSearch, SEARCH_FILES, SetupError, StoredSearchRunConfig, type EpochRecord, type FlagOfField, type PassProgress, type StepEvent } from '@approx-darts/run';
 import { CliError } from '../cli-error';
 import { DATA_OPTION, loadDataOption } from '../options/data-option';
 import { createProgress, type Progress } from '../progress';
@@ -29,7 +29,6 @@ import type { MultiplierSearch } from '@approx-darts/run';
 /** The flags of `search` after commander, checked. */
 const SearchFlags = t.intersection([
   t.type({
-    preset: PresetName,
     engine: t.string,
     seed: NonNegativeIntFromString,
     padding: PaddingFlag,
@@ -37,6 +36,8 @@ const SearchFlags = t.intersection([
   }),
   OptimizerFlags,
   t.partial({
+    preset: PresetName,
+    logEvery: PositiveIntFromString,
     order: t.keyof({ first: null, second: null }),
     archLr: PositiveNumberFromString,
     multiplier: t.string,
@@ -85,10 +86,31 @@ const SEARCH_RESUMABLE: FlagOfField = [
 ];
 
 
+/** What a search preset runs, in the words of its --preset help (derived from the preset, so the two cannot drift apart). */
+export const describeSearchPreset = (name: PresetName): string => {
+  const { plan, macro, limit } = SEARCH_PRESETS[name];
+  return `${macro.cells} cells, C=${macro.channels}, ${limit === null ? 'all' : limit} images, ${plan.epochs} epochs (${plan.warmupEpochs} warm-up), batch ${plan.batchSize}`;
+};
+
+/**
+ * The preset a search runs: the named one; without --preset, tiny on the cpu engine (and auto, which may pick it),
+ * where the paper's search takes weeks, and paper on the GPU engines. The choice is printed, never silent.
+ */
+const presetOf = (flags: SearchFlags): PresetName => {
+  if (flags.preset !== undefined) return flags.preset;
+  const preset: PresetName = flags.engine === 'webgpu' || flags.engine === 'tensorflow' ? 'paper' : 'tiny';
+  process.stderr.write(
+    preset === 'tiny'
+      ? `no --preset: on the ${flags.engine} engine this runs the tiny preset (${describeSearchPreset('tiny')}); --preset paper runs the paper's search (${describeSearchPreset('paper')}), which takes weeks on a CPU\n`
+      : `no --preset: on the ${flags.engine} engine this runs the paper preset (${describeSearchPreset('paper')})\n`,
+  );
+  return preset;
+};
+
 /** The preset (libs/schedule) with the flags applied: plan, search network size and image limit. */
 const settingsOf = (flags: SearchFlags): SearchPreset => {
   const { plan, macro, limit } = pipe(
-    searchSettings(flags.preset, {
+    searchSettings(presetOf(flags), {
       ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
       ...(flags.warmupEpochs !== undefined ? { warmupEpochs: flags.warmupEpochs } : {}),
       ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}),
@@ -189,8 +211,9 @@ const claimRunConfig = async (dir: string, requested: StoredSearchRunConfig, fla
 };
 
 /** One progress bar per epoch, and a line per finished epoch; every progress line carries the whole run's estimate. */
-const progressHooks = (warmupEpochs: number) => {
+const progressHooks = (warmupEpochs: number, logEvery: number) => {
   let bar: Progress | undefined;
+  let validation: Progress | undefined;
   // the run as this process runs it (a resumed run counts from its first epoch here)
   let run: { readonly start: number; readonly imagesTotal: number; imagesDone: number } | undefined;
   return {
@@ -198,16 +221,23 @@ const progressHooks = (warmupEpochs: number) => {
       // a warm-up epoch trains the weight half only, a search epoch both halves (twice the images)
       const searchImages = e.warmup ? 2 * e.images : e.images;
       run ??= { start: Date.now(), imagesTotal: imagesLeft({ epoch: e.epoch, epochs: e.epochs, warmupEpochs, searchImages }), imagesDone: 0 };
-      bar = createProgress({ total: e.images, label: `epoch ${e.epoch + 1}/${e.epochs}${e.warmup ? ' (warm-up)' : ''}` });
+      bar = createProgress({ total: e.images, label: `epoch ${e.epoch + 1}/${e.epochs}${e.warmup ? ' (warm-up)' : ''}`, plainEveryTicks: logEvery });
     },
-    onStep: (e: { readonly images: number; readonly train: { readonly loss: number } }) => {
+    onStep: (e: StepEvent) => {
       if (run !== undefined) run.imagesDone += e.images;
       const estimate = run === undefined ? {} : runEstimateField({ elapsedSeconds: (Date.now() - run.start) / 1000, imagesDone: run.imagesDone, imagesTotal: run.imagesTotal });
-      bar?.tick(e.images, { loss: e.train.loss, ...estimate });
+      const acc = e.scalars['train/accuracy'];
+      bar?.tick(e.images, { step: e.globalStep, loss: e.train.loss, ...(acc !== undefined && Number.isFinite(acc) ? { acc } : {}), ...estimate });
     },
-    onEpoch: (r: EpochRecord) => {
+    onValidStart: (e: { readonly epoch: number; readonly images: number }) => {
       bar?.stop();
       bar = undefined;
+      validation = createProgress({ total: e.images, label: `validation ${e.epoch + 1}`, plainEveryTicks: logEvery });
+    },
+    onValidBatch: (p: PassProgress, images: number) => validation?.tick(images, { loss: p.loss, acc: p.accuracy }),
+    onEpoch: (r: EpochRecord) => {
+      validation?.stop();
+      validation = undefined;
       process.stderr.write(
         `epoch ${r.epoch + 1}: train loss ${r.train.loss.toFixed(4)} acc ${(100 * r.train.accuracy).toFixed(1)}%, ` +
           `valid loss ${r.valid.loss.toFixed(4)} acc ${(100 * r.valid.accuracy).toFixed(1)}%, ${r.seconds.toFixed(1)} s, ${r.imagesPerSecond.toFixed(1)} img/s\n`,
@@ -272,7 +302,7 @@ const runSearchCommand = async (opts: Record<string, unknown>): Promise<void> =>
         // claimRunConfig decided: continue the checkpoint if there is one, else start fresh (dropping the metrics of
         // a first epoch that never committed).
         resume: true,
-        ...progressHooks(plan.warmupEpochs),
+        ...progressHooks(plan.warmupEpochs, flags.logEvery ?? 10),
       });
     } catch (e) {
       if (e instanceof DivergedError) {
@@ -303,7 +333,10 @@ export const register = (program: Command): void => {
     .option('--energy-weight <L>', 'with --multipliers: the architecture loss is L_val + L * E / E_ref (default 0)')
     .option('--space <file>', 'search space JSON (op sets per cell type, topology, macro; see `approx-darts space init`); default the DARTS space')
     .option('--lut-dir <dir>', 'directory searched first for multiplier tables')
-    .option('--preset <name>', 'search plan and size: paper, darts (8 cells, C=16, all images) or tiny (3 cells, C=4, 128 images, 2 epochs, batch 16; about 3 minutes on 2 cores)', 'paper')
+    .option(
+      '--preset <name>',
+      `search plan and size: paper (${describeSearchPreset('paper')}), darts (${describeSearchPreset('darts')}) or tiny (${describeSearchPreset('tiny')}); default tiny on the cpu and auto engines, paper on webgpu and tensorflow`,
+    )
     .option('--epochs <n>', 'epochs (default: the preset; the warm-up scales with it)')
     .option('--cells <n>', 'cells of the search network (default: the preset, or the --space macro)')
     .option('--channels <C>', 'initial channels (default: the preset, or the --space macro)')
@@ -316,6 +349,7 @@ export const register = (program: Command): void => {
     .option('--warmup-epochs <n>', 'weights-only epochs before the architecture is searched (default: the preset, scaled with --epochs)')
     .requiredOption('--out <dir>', 'run directory (run-config.json, metrics.jsonl, genotype.json, alphas.svg, checkpoint/)')
     .option('--resume', 'continue the run in --out from its last checkpoint (with the same flags; --lr, --arch-lr and --grad-clip may change)')
+    .option('--log-every <steps>', 'when stderr is not a terminal: a progress line every this many steps (default 10)')
     .option(...PROFILE_OPTION);
   for (const [flag, help] of OPTIMIZER_OPTIONS) cmd.option(flag, help);
   cmd.option('--arch-lr <rate>', 'learning rate of the architecture (Adam; default: the preset); may change on --resume').action(runSearchCommand);

@@ -166,7 +166,13 @@ describe('approx-darts sweep', () => {
     expect(Number(fp32![6])).toBeGreaterThan(0); // parameters counted
     const md = await runCommand(register, ['sweep', 'report', out]);
     expect(md.stdout).toContain('## Table II');
-    expect(await readFile(join(out, 'accuracy-energy.svg'), 'utf8')).toContain('fp32 -&gt; mul8u_NGR');
+    const latex = await runCommand(register, ['sweep', 'report', out, '--format', 'latex']);
+    expect(latex.error).toBeUndefined();
+    expect(await readFile(join(out, 'report.tex'), 'utf8')).toBe(latex.stdout);
+    expect(latex.stdout).toMatch(/\\toprule[\s\S]*fp32 & fp32 & mul8u\\_NGR & [\d.]+ \$\\pm\$ --- &/);
+    const plot = await readFile(join(out, 'accuracy-energy.svg'), 'utf8');
+    expect(plot).toContain('searched fp32, trained fp32, evaluated under mul8u_NGR');
+    expect(plot).toContain('searched fp32, trained fp32, evaluated under fp32');
   });
 
   it('names a corrupt file of a sweep directory: status marks its job, report says which rows it leaves out and why', async () => {

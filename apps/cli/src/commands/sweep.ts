@@ -4,14 +4,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as t from 'io-ts';
 import {
-  aggregateReport, jobState, needsSubmit, reportCsv, reportMarkdown, submissionPlan,
+  aggregateReport, jobState, needsSubmit, reportCsv, reportLatex, reportMarkdown, submissionPlan,
   type JobGraph, type JobState, type SchedulerView,
 } from '@approx-darts/sweep';
 import { configDifferences, exitOnInterrupt, RunLockedError, showValue, withRunLock } from '@approx-darts/run-store';
 import { CliError } from '../cli-error';
 import { sweepJobsProblem } from '../sweep/job-check';
 import { decodeFlags, PositiveIntFromString } from '../options/flags';
-import { linePlot } from '../report/svg-plot';
+import { renderSvg, scatterSpec } from '@approx-darts/plots';
 import { describeSlurmPlan, slurmQueue, submitSlurm } from '../sweep/slurm-launcher';
 import { runLocal } from '../sweep/local-launcher';
 import { pickBest } from '../sweep/pick';
@@ -152,7 +152,7 @@ const statusSweep = async (dir: string, opts: { json?: boolean }): Promise<void>
   say(`${graph.name}: ${counts.join(', ')}${rows.some((r) => needsSubmit(r.state)) ? ' (`sweep run` again submits the missing, failed and interrupted ones)' : ''}`);
 };
 
-const ReportFlags = t.intersection([t.type({ format: t.keyof({ md: null, json: null, csv: null }) }), t.partial({ lutDir: t.string })]);
+const ReportFlags = t.intersection([t.type({ format: t.keyof({ md: null, json: null, csv: null, latex: null }) }), t.partial({ lutDir: t.string })]);
 
 const reportSweep = async (dir: string, opts: Record<string, unknown>): Promise<void> => {
   const flags = decodeFlags(ReportFlags, opts);
@@ -170,13 +170,21 @@ const reportSweep = async (dir: string, opts: Record<string, unknown>): Promise<
   const plot = 'accuracy-energy.svg';
   await writeFile(
     join(root, plot),
-    linePlot(
-      rows.map((r) => ({ name: `${r.searchedWith} -> ${r.evaluatedUnder}`, points: [[r.energyUj, r.accuracyPct.mean] as const] })),
-      { title: `${graph.name}: accuracy against arithmetic energy`, xLabel: 'energy per inference (uJ)', yLabel: 'test accuracy (%)' },
+    await renderSvg(
+      scatterSpec(
+        rows.map((r) => ({
+          x: r.energyUj,
+          y: r.accuracyPct.mean,
+          ...(r.accuracyPct.n > 1 ? { yError: r.accuracyPct.std } : {}),
+          label: r.accuracyPct.n > 1 ? `${r.accuracyPct.mean.toFixed(2)} ± ${r.accuracyPct.std.toFixed(2)} (n = ${r.accuracyPct.n})` : r.accuracyPct.mean.toFixed(2),
+          group: `searched ${r.searchedWith}, trained ${r.trainedWith}, evaluated under ${r.evaluatedUnder}`,
+        })),
+        { title: `${graph.name}: test accuracy against arithmetic energy (bars: ± 1 std over seeds)`, xLabel: 'arithmetic energy per inference (uJ)', yLabel: 'test accuracy (%)' },
+      ),
     ),
   );
-  const text = flags.format === 'json' ? `${JSON.stringify({ sweep: graph.name, plot: join(root, plot), rows }, null, 2)}\n` : flags.format === 'csv' ? reportCsv(rows) : reportMarkdown(graph.name, rows, plot);
-  await writeFile(join(root, `report.${flags.format}`), text);
+  const text = flags.format === 'json' ? `${JSON.stringify({ sweep: graph.name, plot: join(root, plot), rows }, null, 2)}\n` : flags.format === 'csv' ? reportCsv(rows) : flags.format === 'latex' ? reportLatex(graph.name, rows) : reportMarkdown(graph.name, rows, plot);
+  await writeFile(join(root, `report.${flags.format === 'latex' ? 'tex' : flags.format}`), text);
   process.stdout.write(text);
 };
 
@@ -204,7 +212,7 @@ export const register = (program: Command): void => {
     .command('report')
     .description('Tables II/III of the paper from a sweep: search cost, parameters, accuracy mean ± std, energy and savings; plus accuracy-energy.svg')
     .argument('<dir>', 'sweep directory')
-    .option('--format <format>', 'md, json or csv', 'md')
+    .option('--format <format>', 'md, json, csv or latex (booktabs tables II and III; written to report.tex)', 'md')
     .option('--lut-dir <dir>', 'directory searched first for multipliers.json')
     .action((dir: string, opts: Record<string, unknown>) => reportSweep(dir, opts));
   sweep

@@ -1,5 +1,8 @@
 import * as E from 'fp-ts/Either';
 import { dataSearchPath, findDataset, loadCifar10, syntheticCifar10, type DatasetLayout, type LabelledSplits } from '@approx-darts/cifar10';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHARED_BESIDE_INSTALL } from '@approx-darts/io';
 import { CliError } from '../cli-error';
 
 /** The `--data` flag as every data-using command declares it (commander `.option(...DATA_OPTION)`). */
@@ -27,8 +30,10 @@ export const resolveDataOption = async (data: string | undefined, ctx: DataConte
     if (data !== undefined && data !== '') throw new CliError(`--data: ${found.left.message}`);
     problems.push(`  ${found.left.message}`);
   }
+  const subset = join(SHARED_BESIDE_INSTALL, 'datasets', 'cifar-10-partial');
+  const hint = existsSync(subset) ? `\n(the shared subset of CIFAR-10 is at ${subset}: --data ${subset})` : '';
   throw new CliError(
-    `no CIFAR-10 data found; pass --data DIR, set APPROX_DARTS_DATA, or run 'approx-darts data fetch'. Tried:\n${problems.join('\n')}`,
+    `no CIFAR-10 data found; pass --data DIR, set APPROX_DARTS_DATA, or run 'approx-darts data fetch'. Tried:\n${problems.join('\n')}${hint}`,
   );
 };
 

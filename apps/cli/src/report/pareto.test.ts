@@ -17,7 +17,7 @@ describe('the Pareto helper', () => {
     expect(paretoTable(rs).split('\n')).toHaveLength(rs.length + 2);
   });
 
-  it('plots the runs and the front', () => {
+  it('plots the runs and the front, each point labelled with its energy weight', async () => {
     const rs: ParetoRow[] = [
       { run: 'w0', energyWeight: 0, validAccuracy: 0.5, energyUj: 102.6 },
       { run: 'w1', energyWeight: 1, validAccuracy: 0.45, energyUj: 99.1 },
@@ -25,8 +25,8 @@ describe('the Pareto helper', () => {
       { run: 'bad', energyWeight: 3, validAccuracy: 0.2, energyUj: 101 },
     ];
     expect(paretoFront(rs).map((r) => r.run)).toEqual(['w10', 'w1', 'w0']);
-    const svg = paretoSvg(rs, 16, 8);
+    const svg = await paretoSvg(rs, 16, 8);
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('Pareto front');
+    for (const label of ['Pareto front', 'dominated', 'w = 0', 'w = 1', 'w = 10', 'w = 3']) expect(svg).toContain(`>${label}</text>`);
   });
 });

@@ -1,4 +1,4 @@
-import { linePlot } from './svg-plot';
+import { renderSvg, scatterSpec } from '@approx-darts/plots';
 
 /** One energy-aware search of a sweep over energy weights: its weight, validation accuracy and derived energy. */
 export interface ParetoRow {
@@ -32,12 +32,13 @@ export const paretoTable = (rows: readonly ParetoRow[]): string => {
   ].join('\n');
 };
 
-/** The SVG: every run (by energy) and the Pareto front, validation accuracy against the derived network's energy. */
-export const paretoSvg = (rows: readonly ParetoRow[], channels: number, cells: number): string =>
-  linePlot(
-    [
-      { name: 'runs (by energy)', points: [...rows].sort((a, b) => a.energyUj - b.energyUj).map((r) => [r.energyUj, 100 * r.validAccuracy] as const) },
-      { name: 'Pareto front', points: paretoFront(rows).map((r) => [r.energyUj, 100 * r.validAccuracy] as const) },
-    ],
-    { title: `validation accuracy against energy (derived networks at C=${channels}, ${cells} cells)`, xLabel: 'energy per inference (uJ)', yLabel: 'validation accuracy (%)' },
+/** The SVG: every run labelled with its energy weight, the Pareto front joined, validation accuracy against the derived network's energy. */
+export const paretoSvg = (rows: readonly ParetoRow[], channels: number, cells: number): Promise<string> => {
+  const front = new Set(paretoFront(rows));
+  return renderSvg(
+    scatterSpec(
+      rows.map((r) => ({ x: r.energyUj, y: 100 * r.validAccuracy, label: `w = ${r.energyWeight}`, group: front.has(r) ? 'Pareto front' : 'dominated' })),
+      { title: `validation accuracy against energy (derived networks at C = ${channels}, ${cells} cells)`, xLabel: 'arithmetic energy per inference (uJ)', yLabel: 'validation accuracy (%)', lineGroup: 'Pareto front' },
+    ),
   );
+};

@@ -3,7 +3,7 @@ import { genotypeToJson } from '@approx-darts/genotype';
 import { writeFileAtomic } from '@approx-darts/run-store';
 import type { EpochMetrics, TrainRunConfig } from '@approx-darts/run';
 import type { InferenceEnergy } from '../inference-energy';
-import { linePlot } from './svg-plot';
+import { lineChartSpec, renderSvg, type LineChartOptions, type Series } from '@approx-darts/plots';
 
 /** What a training report shows. */
 export interface TrainReportInput {
@@ -82,16 +82,11 @@ export const trainReportMarkdown = (r: TrainReportInput): string => {
 /** Writes report.md and its SVG plots into the run directory (atomically, so a regenerated report never tears). */
 export const writeTrainReport = async (runDir: string, r: TrainReportInput): Promise<string> => {
   const epochOf = (m: EpochMetrics): number => m.epoch + 1;
-  const series = (name: string, f: (m: EpochMetrics) => number) => ({ name, points: r.metrics.map((m) => [epochOf(m), f(m)] as const) });
-  await writeFileAtomic(
-    join(runDir, REPORT_PLOTS.loss),
-    linePlot([series('train', (m) => m.trainLoss), series('test', (m) => m.testLoss)], { title: 'Loss', xLabel: 'epoch', yLabel: 'cross-entropy' }),
-  );
-  await writeFileAtomic(
-    join(runDir, REPORT_PLOTS.accuracy),
-    linePlot([series('train', (m) => 100 * m.trainAccuracy), series('test', (m) => 100 * m.testAccuracy)], { title: 'Accuracy', xLabel: 'epoch', yLabel: '%' }),
-  );
-  await writeFileAtomic(join(runDir, REPORT_PLOTS.lr), linePlot([series('lr', (m) => m.lr)], { title: 'Learning rate', xLabel: 'epoch', yLabel: 'lr' }));
+  const series = (name: string, f: (m: EpochMetrics) => number): Series => ({ name, points: r.metrics.map((m) => [epochOf(m), f(m)] as const) });
+  const plot = async (file: string, lines: readonly Series[], o: LineChartOptions): Promise<void> => writeFileAtomic(join(runDir, file), await renderSvg(lineChartSpec(lines, o)));
+  await plot(REPORT_PLOTS.loss, [series('train', (m) => m.trainLoss), series('test', (m) => m.testLoss)], { title: 'Loss', xLabel: 'epoch', yLabel: 'cross-entropy' });
+  await plot(REPORT_PLOTS.accuracy, [series('train', (m) => 100 * m.trainAccuracy), series('test', (m) => 100 * m.testAccuracy)], { title: 'Accuracy', xLabel: 'epoch', yLabel: 'accuracy (%)' });
+  await plot(REPORT_PLOTS.lr, [series('weights', (m) => m.lr)], { title: 'Learning rate', xLabel: 'epoch', yLabel: 'lr' });
   const path = join(runDir, 'report.md');
   await writeFileAtomic(path, trainReportMarkdown(r));
   return path;

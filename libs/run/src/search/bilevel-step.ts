@@ -17,6 +17,8 @@ export interface BatchStats {
   readonly loss: number;
   readonly correct: number;
   readonly count: number;
+  /** Global L2 norm of the step's gradients before clipping (when the step applied an update). */
+  readonly gradNorm?: number;
 }
 
 /**
@@ -28,25 +30,39 @@ export interface PendingStats {
   readonly loss: tf.Scalar;
   readonly correct: tf.Scalar;
   readonly count: number;
+  readonly gradNormSquared?: tf.Scalar;
 }
+
+/**
+ * Reads pending statistics (some of which may be absent) and `extra` scalars in one device round trip, disposing
+ * every tensor read.
+ * @example const { stats: [train, valid], extra: [entropy] } = await readStepScalars([weightStep(...), architectureStep(...)], [entropyOf(net)]);
+ */
+export const readStepScalars = async (
+  pending: readonly (PendingStats | undefined)[],
+  extra: readonly tf.Scalar[],
+): Promise<{ readonly stats: (BatchStats | undefined)[]; readonly extra: readonly number[] }> => {
+  const present = pending.filter((p): p is PendingStats => p !== undefined);
+  const values = await readScalars([...present.flatMap((p) => [p.loss, p.correct, ...(p.gradNormSquared === undefined ? [] : [p.gradNormSquared])]), ...extra]);
+  let next = 0;
+  const stats = pending.map((p) => {
+    if (p === undefined) return undefined;
+    const [loss = Number.NaN, correct = 0] = values.slice(next, next + 2);
+    next += 2;
+    if (p.gradNormSquared === undefined) return { loss, correct, count: p.count };
+    const normSquared = values[next++] ?? Number.NaN;
+    return { loss, correct, count: p.count, gradNorm: Math.sqrt(normSquared) };
+  });
+  return { stats, extra: values.slice(next) };
+};
 
 /**
  * Reads pending statistics (some of which may be absent) in one device round trip and disposes their tensors.
  * @example const [train, valid] = await readBatchStats([weightStep(...), architectureStep(...)]);
  */
-export const readBatchStats = async (pending: readonly (PendingStats | undefined)[]): Promise<(BatchStats | undefined)[]> => {
-  const present = pending.filter((p): p is PendingStats => p !== undefined);
-  const values = await readScalars(present.flatMap((p) => [p.loss, p.correct]));
-  let next = 0;
-  return pending.map((p) => {
-    if (p === undefined) return undefined;
-    const [loss = Number.NaN, correct = 0] = values.slice(next, next + 2);
-    next += 2;
-    return { loss, correct, count: p.count };
-  });
-};
+export const readBatchStats = async (pending: readonly (PendingStats | undefined)[]): Promise<(BatchStats | undefined)[]> => (await readStepScalars(pending, [])).stats;
 
-const disposeStats = (s: PendingStats): void => tf.dispose([s.loss, s.correct]);
+const disposeStats = (s: PendingStats): void => tf.dispose([s.loss, s.correct, ...(s.gradNormSquared === undefined ? [] : [s.gradNormSquared])]);
 
 /** The architecture parameters by logical name: the alphas, and the betas of an energy-aware search. */
 export const alphaParams = (net: SearchNetwork): Record<string, tf.Variable> =>
@@ -78,16 +94,21 @@ export const gradientsOf = (
   return { grads: byLogicalName(params, grads), stats: { loss: value, correct: correct.value ?? tf.scalar(0), count: batch.x.shape[0] } };
 };
 
-/** Applies gradients with the optimizer, clipping by global norm first (on the device) when its config asks for it. */
-export const applyGradients = (optimizer: BoundOptimizer, grads: tf.NamedTensorMap, lr: number): void => {
+/**
+ * Applies gradients with the optimizer, clipping by global norm first (on the device) when its config asks for it.
+ * Returns the squared global norm before clipping, unread (the per-step scalars report it).
+ */
+export const applyGradients = (optimizer: BoundOptimizer, grads: tf.NamedTensorMap, lr: number): tf.Scalar => {
   const { gradClip } = optimizer.optimizer.config;
   if (gradClip === undefined) {
+    const normSquared = globalNormSquared(Object.values(grads));
     stepOptimizer(optimizer, grads, lr);
-    return;
+    return normSquared;
   }
   const clipped = clipByGlobalNorm(grads, gradClip);
   stepOptimizer(optimizer, clipped.grads, lr);
-  tf.dispose([...Object.values(clipped.grads), clipped.normSquared]);
+  tf.dispose(Object.values(clipped.grads));
+  return clipped.normSquared;
 };
 
 /**
@@ -97,9 +118,9 @@ export const applyGradients = (optimizer: BoundOptimizer, grads: tf.NamedTensorM
  */
 export const weightStep = (net: SearchNetwork, batch: LabelledBatch, optimizer: BoundOptimizer, lr: number): PendingStats => {
   const { grads, stats } = gradientsOf(net, batch, optimizer.params);
-  applyGradients(optimizer, grads, lr);
+  const gradNormSquared = applyGradients(optimizer, grads, lr);
   tf.dispose(Object.values(grads));
-  return stats;
+  return { ...stats, gradNormSquared };
 };
 
 /** Everything the unrolled (second-order) architecture gradient needs about the weight optimizer. */
@@ -194,7 +215,7 @@ export const architectureStep = (
   penalty?: ArchitecturePenalty,
 ): PendingStats => {
   const { grads, stats } = unrolled === undefined ? gradientsOf(net, validBatch, optimizer.params, penalty) : unrolledArchitectureGradients(net, validBatch, unrolled, penalty);
-  applyGradients(optimizer, grads, lr);
+  const gradNormSquared = applyGradients(optimizer, grads, lr);
   tf.dispose(Object.values(grads));
-  return stats;
+  return { ...stats, gradNormSquared };
 };

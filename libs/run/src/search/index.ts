@@ -1,4 +1,3 @@
-export * from './alpha-plot';
 export * from './bilevel-step';
 export * from './search-checkpoint';
 export * from './search-loop';
@@ -6,4 +5,4 @@ export * from './search-records';
 export * from './search-config';
 export * from './expected-energy';
 export * from './energy-penalty';
-export * from './multiplier-plot';
+export * from './search-csv';

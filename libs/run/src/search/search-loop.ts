@@ -7,23 +7,28 @@ import { derive, genotypeToJson, softmax, withDerivedMultipliers, type Alphas, t
 import { expectedSearchEnergy, type SearchEnergyTable } from '@approx-darts/energy';
 import { learningRate, type BiLevelPlan } from '@approx-darts/schedule';
 import type { Operation, SearchSpace } from '@approx-darts/search-space';
-import { appendJsonl, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic } from '@approx-darts/run-store';
+import { appendJsonl, openEventWriter, readJsonl, truncateJsonl, writeFileAtomic, writeJsonAtomic, type EventWriter } from '@approx-darts/run-store';
 import { buildSearchNetwork, disposeParams, type SearchNetwork } from '@approx-darts/networks';
 import type { ApproxBinding } from '@approx-darts/kernels';
 import { bindOptimizer, disposeOptimizer } from '@approx-darts/optimizers';
-import { alphaEvolutionSvg } from './alpha-plot';
+import { alphaEvolutionSpec, multiplierChoiceSpec, renderSvg } from '@approx-darts/plots';
 import type { StepProfiler } from '../profile';
-import { multiplierChoiceSvg } from './multiplier-plot';
 import { energyPenalty } from './energy-penalty';
-import { alphaParams, architectureStep, readBatchStats, weightParams, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
+import { alphaParams, architectureStep, readStepScalars, weightParams, weightStep, type BatchStats, type LabelledBatch, type PendingStats, type UnrolledContext } from './bilevel-step';
 import { DivergedError, SetupError } from '../run-errors';
-import { evaluate } from '../evaluate';
+import { evaluate, type PassProgress } from '../evaluate';
 import { restoreSearchCheckpoint, saveSearchCheckpoint } from './search-checkpoint';
 import { EpochRecord, type MultiplierRecord } from './search-records';
+import { expectedEnergyOf } from './expected-energy';
+import { searchMetricsCsv } from './search-csv';
 
 /** The files of a search run directory. */
 export const SEARCH_FILES = {
   metrics: 'metrics.jsonl',
+  /** The epoch records as a table (one row per epoch, rewritten after each). */
+  metricsCsv: 'metrics.csv',
+  /** TensorBoard event files (`events.out.tfevents.*`, one per process run) hold the per-step scalars. */
+  events: 'events.out.tfevents',
   genotype: 'genotype.json',
   checkpoint: 'checkpoint',
   alphaPlot: 'alphas.svg',
@@ -50,6 +55,10 @@ export interface StepEvent {
   readonly images: number;
   readonly train: BatchStats;
   readonly valid: BatchStats | undefined;
+  /** Steps since the run's start, counted from 1 (the x axis of the event files). */
+  readonly globalStep: number;
+  /** This step's scalars by TensorBoard tag (losses, accuracies, lr, gradient norms, alpha entropy, E / E_ref). */
+  readonly scalars: Readonly<Record<string, number>>;
 }
 
 export interface SearchOptions {
@@ -71,6 +80,9 @@ export interface SearchOptions {
   readonly stopAfter?: number;
   readonly onEpochStart?: (e: { readonly epoch: number; readonly epochs: number; readonly images: number; readonly warmup: boolean }) => void;
   readonly onStep?: (e: StepEvent) => void;
+  /** The validation pass after each epoch: its start, then once per batch (which costs one read per batch). */
+  readonly onValidStart?: (e: { readonly epoch: number; readonly images: number }) => void;
+  readonly onValidBatch?: (p: PassProgress, batchImages: number) => void;
   readonly onEpoch?: (r: EpochRecord) => void;
   /** Counts the kernels of every bi-level step (`search --profile`). */
   readonly profiler?: StepProfiler;
@@ -117,6 +129,13 @@ const multiplierRecord = (table: SearchEnergyTable, alphas: Alphas, betas: Multi
 
 const softmaxRows = (alphas: Alphas): Alphas => ({ normal: alphas.normal.map((r) => [...softmax(r)]), reduce: alphas.reduce.map((r) => [...softmax(r)]) });
 
+/** Mean entropy (nats) of softmax(alpha) over the edges of one cell type, on the device: ln(ops) at the start, 0 once every edge has chosen. */
+const alphaEntropy = (alpha: tf.Variable): tf.Scalar =>
+  tf.tidy(() => {
+    const logP = tf.logSoftmax(alpha as tf.Tensor2D);
+    return tf.neg(tf.mean(tf.sum(tf.mul(tf.exp(logP), logP), 1))) as tf.Scalar;
+  });
+
 const labelled = (b: Batch): LabelledBatch => ({ x: b.x, y: b.y as tf.Tensor1D });
 
 const disposeBatch = (b: Batch | undefined): void => {
@@ -156,6 +175,25 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
     architecture: bindOptimizer(plan.architecture, alphaParams(net)),
   };
   const penalty = mult === undefined || mult.energyWeight === 0 ? undefined : energyPenalty(net, mult.energy, mult.energyWeight);
+  const energyOf = mult === undefined ? undefined : expectedEnergyOf(mult.energy);
+  const energyRatio = (): tf.Scalar | undefined => {
+    if (energyOf === undefined || mult === undefined || net.betas === undefined) return undefined;
+    const { betas } = net;
+    return tf.tidy(() =>
+      tf.div(
+        energyOf.fn({
+          ops: { normal: tf.softmax(net.alphas.normal as tf.Tensor2D), reduce: tf.softmax(net.alphas.reduce as tf.Tensor2D) },
+          multipliers: { normal: tf.softmax(betas.normal as tf.Tensor3D), reduce: tf.softmax(betas.reduce as tf.Tensor3D) },
+        }),
+        mult.energy.referencePj,
+      ) as tf.Scalar,
+    );
+  };
+  const stepsOf = (epoch: number): number => {
+    const weightSteps = Math.ceil(weightIndices.length / plan.batchSize);
+    return epoch < plan.warmupEpochs ? weightSteps : Math.min(weightSteps, Math.ceil(archIndices.length / plan.batchSize));
+  };
+  let events: EventWriter | undefined;
   let rngs: { weights: Rng; architecture: Rng } = { weights: createRng(o.seed * 2 + 1), architecture: createRng(o.seed * 2 + 2) };
   let start = 0;
   let history: EpochRecord[] = [];
@@ -174,6 +212,8 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
     }
 
     const end = Math.min(plan.epochs, o.stopAfter ?? plan.epochs);
+    if (start < end) events = await openEventWriter(o.outDir);
+    let globalStep = Array.from({ length: start }, (_, e) => stepsOf(e)).reduce((a, b) => a + b, 0);
     for (let epoch = start; epoch < end; epoch++) {
       const warmup = epoch < plan.warmupEpochs;
       const lrW = learningRate(plan.weights.lr, epoch, plan.epochs);
@@ -183,7 +223,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
       const archStream = warmup
         ? undefined
         : epochBatches({ records: o.records, indices: archIndices, batchSize: plan.batchSize, rng: rngs.architecture, shuffle: true, augmentation: trainAugmentation({ cutout: false }), labels: 'int32' });
-      const steps = warmup ? Math.ceil(weightIndices.length / plan.batchSize) : Math.min(Math.ceil(weightIndices.length / plan.batchSize), Math.ceil(archIndices.length / plan.batchSize));
+      const steps = stepsOf(epoch);
       o.onEpochStart?.({ epoch, epochs: plan.epochs, warmup, images: warmup ? weightIndices.length : Math.min(weightIndices.length, archIndices.length) * 2 });
 
       const wIt = weightStream[Symbol.asyncIterator]();
@@ -208,10 +248,12 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
                   validPending = architectureStep(net, labelled(archBatch), optimizers.architecture, lrA, unrolled, penalty?.fn);
                 }
               }
-              // The step's one read, once both halves are queued.
-              return readBatchStats([trainPending, validPending]);
+              // The step's one read, once both halves are queued, with the architecture's state after the step.
+              const ratio = energyRatio();
+              const read = await readStepScalars([trainPending, validPending], [alphaEntropy(net.alphas.normal), alphaEntropy(net.alphas.reduce), ...(ratio === undefined ? [] : [ratio])]);
+              return { train: read.stats[0], valid: read.stats[1], extra: read.extra };
             };
-            const [trainStats, validStats] = await (o.profiler === undefined ? bilevelStep() : o.profiler.around(bilevelStep));
+            const { train: trainStats, valid: validStats, extra } = await (o.profiler === undefined ? bilevelStep() : o.profiler.around(bilevelStep));
             for (const [what, s] of [['training', trainStats], ['architecture', validStats]] as const)
               if (s !== undefined && !Number.isFinite(s.loss))
                 throw new DivergedError(
@@ -228,7 +270,23 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
             }
             const stepImages = weightBatch.indices.length + (archBatch?.indices.length ?? 0);
             images += stepImages;
-            o.onStep?.({ epoch, step, steps, images: stepImages, train: trainStats ?? { loss: NaN, correct: 0, count: 0 }, valid: validStats });
+            globalStep += 1;
+            const [entropyNormal = NaN, entropyReduce = NaN, ratio] = extra;
+            const scalars: Record<string, number> = {
+              'train/loss': trainStats?.loss ?? NaN,
+              'train/accuracy': trainStats === undefined ? NaN : trainStats.correct / Math.max(trainStats.count, 1),
+              'architecture/loss': validStats?.loss ?? NaN,
+              'architecture/accuracy': validStats === undefined ? NaN : validStats.correct / Math.max(validStats.count, 1),
+              'lr/weights': lrW,
+              'lr/architecture': warmup ? 0 : lrA,
+              'grad_norm/weights': trainStats?.gradNorm ?? NaN,
+              'grad_norm/architecture': validStats?.gradNorm ?? NaN,
+              'alpha_entropy/normal': entropyNormal,
+              'alpha_entropy/reduce': entropyReduce,
+              ...(ratio === undefined ? {} : { 'energy/ratio': ratio }),
+            };
+            await events?.scalars(globalStep, scalars);
+            o.onStep?.({ epoch, step, steps, images: stepImages, train: trainStats ?? { loss: NaN, correct: 0, count: 0 }, valid: validStats, globalStep, scalars });
           } finally {
             disposeBatch(weightBatch);
             disposeBatch(archBatch);
@@ -239,9 +297,11 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
         await aIt?.return?.();
       }
       const seconds = (performance.now() - started) / 1000;
+      o.onValidStart?.({ epoch, images: archIndices.length });
       const { seconds: _validSeconds, ...valid } = await evaluate(
         (x) => net.forward(x, 'eval'),
         epochBatches({ records: o.records, indices: archIndices, batchSize: plan.batchSize, rng: createRng(0), shuffle: false, augmentation: evalAugmentation, labels: 'int32' }),
+        o.onValidBatch,
       );
       const raw = await readAlphas(net);
       const alphas = softmaxRows(raw);
@@ -263,9 +323,11 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
       // Metrics first, checkpoint last: a kill in between re-runs the epoch and drops its record on resume.
       await appendJsonl(metricsPath, record);
       await writeJsonAtomic(join(o.outDir, SEARCH_FILES.genotype), record.genotype);
-      await writeFileAtomic(join(o.outDir, SEARCH_FILES.alphaPlot), alphaEvolutionSvg(space, history.map((r) => r.alphas)));
+      await writeFileAtomic(join(o.outDir, SEARCH_FILES.metricsCsv), searchMetricsCsv(history));
+      await events?.scalars(globalStep, { 'valid/loss': record.valid.loss, 'valid/accuracy': record.valid.accuracy, 'epoch/images_per_second': record.imagesPerSecond, 'epoch/seconds': record.seconds });
+      await writeFileAtomic(join(o.outDir, SEARCH_FILES.alphaPlot), await renderSvg(alphaEvolutionSpec(space, history.map((r) => r.alphas))));
       if (record.multipliers !== undefined)
-        await writeFileAtomic(join(o.outDir, SEARCH_FILES.multiplierPlot), multiplierChoiceSvg(space, history.flatMap((r) => (r.multipliers === undefined ? [] : [r.multipliers]))));
+        await writeFileAtomic(join(o.outDir, SEARCH_FILES.multiplierPlot), await renderSvg(multiplierChoiceSpec(space, history.flatMap((r) => (r.multipliers === undefined ? [] : [r.multipliers])))));
       await saveSearchCheckpoint(checkpointDir, { store: net.store, optimizers }, { kind: 'approx-darts-search', epoch: epoch + 1, rng: { weights: rngs.weights.state(), architecture: rngs.architecture.state() } });
       o.onEpoch?.(record);
     }
@@ -280,6 +342,7 @@ export const runSearch = async (o: SearchOptions): Promise<SearchResult> => {
     };
   } finally {
     penalty?.dispose();
+    energyOf?.dispose();
     disposeOptimizer(optimizers.weights);
     disposeOptimizer(optimizers.architecture);
     disposeParams(net.store);
