@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter } from '@approx-darts/approx-conv';
 import { affineFor, codeOf, dequantizeValue, quantizeInto, type QuantMode } from '@approx-darts/quantization';
-import { cpuNativeStatus, loadCpuNative } from '@approx-darts/cpu-native';
+import { cpuNativeStatus, loadCpuNative, nativeLutPath } from '@approx-darts/cpu-native';
 import { fastAccumulateWithSums } from './fast-accumulate';
 import { nativeApproxConvolve, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
 
@@ -33,8 +33,29 @@ const caseArb = fc.record({
   seed: fc.nat(),
 });
 
+// The fused pass runs on the addon's LUT path: both are tested (byte shuffles only where the CPU has AVX-512 VBMI).
+const lutPaths = ((): readonly ('gather' | 'shuffle')[] => {
+  const loaded = loadCpuNative();
+  if (!loaded.ok) return [];
+  const shuffle = nativeLutPath(loaded.addon, 'shuffle');
+  nativeLutPath(loaded.addon, 'auto');
+  if (shuffle.path !== 'shuffle') console.warn(`skipped: the fused pass by byte shuffles: ${shuffle.reason}`);
+  return shuffle.path === 'shuffle' ? ['gather', 'shuffle'] : ['gather'];
+})();
+
+const onPath = <T>(path: 'gather' | 'shuffle', f: () => T): T => {
+  const loaded = loadCpuNative();
+  if (!loaded.ok) throw new Error('unreachable: the suite is skipped without the addon');
+  expect(nativeLutPath(loaded.addon, path).path).toBe(path);
+  try {
+    return f();
+  } finally {
+    nativeLutPath(loaded.addon, 'auto');
+  }
+};
+
 describe.skipIf(reason !== undefined)('native host loops of the approximate convolution', () => {
-  test.prop([caseArb], { numRuns: 60 })('the fused accumulation and dequantization, and the padded decode, equal the TypeScript, bit for bit', (p) => {
+  test.prop([caseArb, fc.constantFrom(...lutPaths)], { numRuns: 60 })('the fused accumulation and dequantization, and the padded decode, equal the TypeScript, bit for bit', (p, path) => {
     const dilation = 1 + (p.seed % 2);
     if (p.pad === 'valid' && (p.k - 1) * dilation + 1 > p.h) return;
     const last = p.kind === 'depthwise' ? 1 + (p.last % 2) : p.last;
@@ -49,7 +70,7 @@ describe.skipIf(reason !== undefined)('native host loops of the approximate conv
     const x = affineFor({ min: p.lo, max: p.hi }, p.mode);
     const w = Array.from({ length: g.outChannels }, (_, co) => affineFor({ min: p.perChannel ? p.lo / (co + 1) : p.lo, max: p.hi }, p.mode));
     const { accumulations, windowSums } = fastAccumulateWithSums(g, codes, wCodes, padCode, table);
-    const native = nativeApproxConvolve(g, codes, wCodes, padCode, table, wSums, x, w);
+    const native = onPath(path, () => nativeApproxConvolve(g, codes, wCodes, padCode, table, wSums, x, w));
     expect(native).toBeDefined();
     expect(bits(native as Float32Array)).toEqual(bits(dequantizeAccumulations(g, accumulations, windowSums, wSums, x, w)));
 
