@@ -315,6 +315,15 @@ Napi::Value LutPathFn(const Napi::CallbackInfo& info) {
   });
 }
 
+// valueRange(values: Float32Array, out: Float32Array(2)): [min, max] as approx_host.h's valueRange
+Napi::Value ValueRange(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 0, "values");
+    valueRange(n, arrayArg<float>(info, 0, n, "values"), arrayArg<float>(info, 1, 2, "out"));
+    return info.Env().Undefined();
+  });
+}
+
 // setThreads(n): the OpenMP threads of every kernel (oneDNN's included); 0 leaves the default (all cores).
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -352,6 +361,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad));
   exports.Set("decodePadded", Napi::Function::New(env, DecodePadded));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
+  exports.Set("valueRange", Napi::Function::New(env, ValueRange));
   exports.Set("lutPath", Napi::Function::New(env, LutPathFn));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;

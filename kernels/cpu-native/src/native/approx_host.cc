@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <vector>
 
 namespace cpunative {
 namespace {
@@ -70,6 +71,54 @@ void quantize(size_t n, const float* values, const double* t, uint8_t* out) {
   const size_t blocks = (n + block - 1) / block;
 #pragma omp parallel for schedule(static) if (n >= kParallelFrom)
   for (size_t b = 0; b < blocks; b++) codes(values, t, out, b * block, std::min(n, (b + 1) * block));
+}
+
+namespace {
+
+// min and max of values[from, to) skipping NaN (a NaN compares false), sixteen lanes apart so that the loop vectorizes
+void rangeOfBlock(const float* __restrict v, size_t from, size_t to, float& lo, float& hi) {
+  float l[16], h[16];
+  for (int j = 0; j < 16; j++) l[j] = INFINITY, h[j] = -INFINITY;
+  size_t i = from;
+  for (; i + 16 <= to; i += 16)
+    for (int j = 0; j < 16; j++) {
+      const float x = v[i + j];
+      l[j] = x < l[j] ? x : l[j];
+      h[j] = x > h[j] ? x : h[j];
+    }
+  for (; i < to; i++) {
+    l[0] = v[i] < l[0] ? v[i] : l[0];
+    h[0] = v[i] > h[0] ? v[i] : h[0];
+  }
+  for (int j = 0; j < 16; j++) {
+    lo = l[j] < lo ? l[j] : lo;
+    hi = h[j] > hi ? h[j] : hi;
+  }
+}
+
+}  // namespace
+
+void valueRange(size_t n, const float* values, float* out) {
+  constexpr size_t block = 1 << 14;
+  const size_t blocks = (n + block - 1) / block;
+  std::vector<float> lo(blocks, INFINITY), hi(blocks, -INFINITY);
+#pragma omp parallel for schedule(static) if (n >= 4 * kParallelFrom)
+  for (size_t b = 0; b < blocks; b++) rangeOfBlock(values, b * block, std::min(n, (b + 1) * block), lo[b], hi[b]);
+  float mn = INFINITY, mx = -INFINITY;
+  for (size_t b = 0; b < blocks; b++) {
+    mn = lo[b] < mn ? lo[b] : mn;
+    mx = hi[b] > mx ? hi[b] : mx;
+  }
+  // a zero end takes the sign of the first zero (the lanes above may have met a later one first)
+  const auto firstZero = [&]() {
+    for (size_t i = 0; i < n; i++)
+      if (values[i] == 0.0f) return values[i];
+    return 0.0f;
+  };
+  if (mn == 0.0f) mn = firstZero();
+  if (mx == 0.0f) mx = mn == 0.0f ? mn : firstZero();
+  out[0] = mn;
+  out[1] = mx;
 }
 
 }  // namespace cpunative
