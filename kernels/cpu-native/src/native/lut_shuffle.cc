@@ -99,6 +99,7 @@ std::vector<TileMap> tileMaps(const LutShape& g, int wp) {
 inline __m512i tileCodes(const uint8_t* base, const TileMap& m) {
   if (m.contiguous) return _mm512_loadu_si512(base + m.start[0]);
   const __m512i idx = _mm512_load_si512(m.idx);
+  if (m.groups == 1) return _mm512_permutex2var_epi8(_mm512_loadu_si512(base + m.start[0]), idx, _mm512_loadu_si512(base + m.start[0] + 64));
   __m512i v = _mm512_setzero_si512();
   for (int gi = 0; gi < m.groups; gi++) {
     const uint8_t* p = base + m.start[gi];
@@ -206,7 +207,14 @@ void toPixelMajor(const int32_t* src, int rows, int32_t* dst) {
   }
 }
 
-constexpr int kTilesTogether = 2;  // tiles sharing each table column while it is in registers
+// Tiles per work item. A table column, once in registers, serves the item's tiles: conv2d takes them in pairs with
+// four output channels at a time (block<2, 4>: 32 accumulators), depthwise all four with one channel (block<4, 1>).
+constexpr int kTilesTogether = 4;
+
+template <int TT>
+void accumulateChannels(const uint8_t* const* codes, int R, const uint8_t* w, int ws, int K, const uint8_t* planes, int32_t* const* acc32) {
+  for (int k = 0; k < K; k++) block<TT, 1>(codes, R, w, ws, planes, acc32, k);
+}
 
 // to[c * plane + iw] = from[iw * ci + c]: one row of NHWC codes into the channel-major planes, four channels at a
 // time (sequential writes; the row's reads stay in L1).
@@ -278,7 +286,7 @@ void shuffleTiles(const LutShape& g, const uint8_t* x, const uint8_t* w, int pad
     int32_t* laneBase = reinterpret_cast<int32_t*>((reinterpret_cast<uintptr_t>(laneStore.data()) + 63) & ~uintptr_t{63});
     const auto lanesOf = [&](int t) { return laneBase + static_cast<size_t>(std::min(t, tt - 1)) * laneRows * kTile; };
     const uint8_t* codes[kTilesTogether];
-    for (int t = 0; t < kTilesTogether; t++) codes[t] = codeBase + static_cast<size_t>(std::min(t, tt - 1)) * R * kTile;  // a missing second tile repeats the first
+    for (int t = 0; t < kTilesTogether; t++) codes[t] = codeBase + static_cast<size_t>(std::min(t, tt - 1)) * R * kTile;  // (only the first tt are read)
     for (int grp = 0; grp < sumRows; grp++) {
       for (int t = 0; t < tt; t++) {
         const int tile = t0 + t, n = tile / tilesPerImage;
@@ -305,10 +313,20 @@ void shuffleTiles(const LutShape& g, const uint8_t* x, const uint8_t* w, int pad
       int32_t* acc32[kTilesTogether];
       for (int t = 0; t < kTilesTogether; t++) acc32[t] = lanesOf(t) + static_cast<size_t>(g.depthwise ? grp * mult : 0) * kTile;
       const uint8_t* wg = g.depthwise ? w + grp * mult : w;
-      if (tt == 2)
-        accumulateTiles<2>(codes, R, wg, co, K, planes, acc32);
-      else
-        accumulateTiles<1>(codes, R, wg, co, K, planes, acc32);
+      if (g.depthwise) {
+        switch (tt) {
+          case 4: accumulateChannels<4>(codes, R, wg, co, K, planes, acc32); break;
+          case 3: accumulateChannels<3>(codes, R, wg, co, K, planes, acc32); break;
+          case 2: accumulateChannels<2>(codes, R, wg, co, K, planes, acc32); break;
+          default: accumulateChannels<1>(codes, R, wg, co, K, planes, acc32); break;
+        }
+      } else {
+        for (int t = 0; t < tt; t += 2)
+          if (tt - t >= 2)
+            accumulateTiles<2>(codes + t, R, wg, co, K, planes, acc32 + t);
+          else
+            accumulateTiles<1>(codes + t, R, wg, co, K, planes, acc32 + t);
+      }
     }
     // to pixel-major order: outC accumulations and sumRows sums per pixel
     itemAcc.resize(static_cast<size_t>(tt) * kTile * co + 16);
