@@ -282,6 +282,7 @@ describe.skipIf(reason !== undefined)('native LUT accumulation', () => {
     const auto = nativeLutPath(loaded.addon, 'auto');
     expect(auto.path).toBe(auto.vbmi ? 'shuffle' : 'gather');
     expect(auto.reason).toMatch(auto.vbmi ? /^byte shuffles: the CPU has AVX-512 VBMI/ : /^gathers: the CPU has no AVX-512 VBMI/);
+    expect(cpuNativeStatus().lutPath).toBe(auto.reason); // what doctor prints
     expect(onPath('gather', () => nativeLutPath(loaded.addon as never).reason)).toMatch(/forced by APPROX_DARTS_LUT_PATH=gather/);
   });
 });
