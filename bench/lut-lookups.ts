@@ -21,7 +21,7 @@ if (!loaded.ok) {
 const addon = loaded.addon;
 setNativeThreads(1);
 const shuffle = nativeLutPath(addon, 'shuffle');
-nativeLutPath(addon, 'auto');
+const automatic = nativeLutPath(addon, 'auto');
 const paths: readonly LutPathRequest[] = shuffle.path === 'shuffle' ? ['gather', 'shuffle'] : ['gather'];
 if (shuffle.path !== 'shuffle') console.log(`skipped: byte shuffles: ${shuffle.reason}`);
 const table = (await loadMultiplierTable(tableName)).products;
@@ -110,7 +110,7 @@ writeFileSync(
       batch,
       cpu: cpus()[0]?.model ?? 'unknown',
       loadAverage1m: { before: load0, after: loadavg()[0] ?? 0 },
-      shuffleAvailability: shuffle.reason,
+      automaticPath: automatic.reason,
       date: new Date().toISOString(),
       summary,
       rows,
