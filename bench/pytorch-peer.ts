@@ -2,12 +2,14 @@
 // engine against PyTorch on the CPU, side by side in one run and at the same thread count. The peer is this
 // repository's own PyTorch version of the search network (bench/pytorch/darts_search_step.py: same operations,
 // shapes and optimizers), run with Debian's python3-torch through /usr/bin/python3. Each network is measured peer,
-// then ours fp32, then ours mul8u_NGR, so load on a shared machine hits all three alike; the triple is repeated for
-// several rounds and each column reports its median round (all rounds are in the JSON).
-// Usage: npx tsx bench/pytorch-peer.ts [threads] [timed steps] [networks] [label] [rounds]
+// then ours fp32, then ours with each approximate table (the paper's four: mul8u_1JFF, 2AC, NGR, DM1) on the native
+// addon's automatic LUT path (byte shuffles where the CPU has AVX-512 VBMI), then mul8u_NGR once more forced onto the
+// gathers, so load on a shared machine hits all of them alike; the set is repeated for several rounds and each column
+// reports its median round (all rounds are in the JSON).
+// Usage: npx tsx bench/pytorch-peer.ts [threads] [timed steps] [networks] [label] [rounds] [tables]
 //   threads: default 2 (PyTorch's torch.set_num_threads and the native addon's OpenMP threads);
 //   timed steps: default 3 (after one untimed warm-up step each); networks: tiny,paper (default both);
-//   rounds: default 3.
+//   rounds: default 3; tables: comma-separated, default mul8u_1JFF,mul8u_2AC,mul8u_NGR,mul8u_DM1.
 // Writes bench/results/pytorch-peer.json (pytorch-peer-<label>.json with a label). Without /usr/bin/python3 + torch the peer rows say why and are skipped.
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -23,13 +25,14 @@ import { buildSearchNetwork, disposeParams } from '@approx-darts/networks';
 import { bindOptimizer, disposeOptimizer } from '@approx-darts/optimizers';
 import { selectEngine } from '@approx-darts/engines';
 import { type ApproxBinding } from '@approx-darts/kernels';
-import { setNativeThreads } from '@approx-darts/cpu-native';
+import { loadCpuNative, nativeLutPath, setNativeThreads } from '@approx-darts/cpu-native';
 
 const threads = Number(process.argv[2] ?? 2);
 const timedSteps = Number(process.argv[3] ?? 3);
 const networks = (process.argv[4] ?? 'tiny,paper').split(',') as (keyof typeof SHAPES)[];
 const label = process.argv[5] || undefined;
 const rounds = Number(process.argv[6] ?? 3);
+const tableNames = (process.argv[7] || 'mul8u_1JFF,mul8u_2AC,mul8u_NGR,mul8u_DM1').split(',');
 
 const SHAPES = {
   tiny: { cells: 3, channels: 4, batch: 16 },
@@ -88,18 +91,36 @@ console.log(`engine: ${engine.detail}`);
 console.log(`ours: ${nativeThreads === undefined ? 'TypeScript kernels (native addon not loaded), 1 thread' : `native kernels, ${nativeThreads} threads`}`);
 const missing = peerMissing();
 if (missing !== undefined) console.log(`skipped: PyTorch peer: ${missing}`);
-const ngr = await loadMultiplierTable('mul8u_NGR');
+const tables = await Promise.all(tableNames.map(async (name) => ({ name, table: await loadMultiplierTable(name) })));
+const native = loadCpuNative();
+const lutPath = native.ok ? nativeLutPath(native.addon) : undefined;
+console.log(`approximate convolution: ${lutPath === undefined ? 'TypeScript kernels' : `by ${lutPath.reason}`}`);
+// the gathers column exists where the automatic path is another one (byte shuffles)
+const gatherColumn = native.ok && lutPath?.path !== 'gather' && tableNames.includes('mul8u_NGR');
+const approxStep = (network: keyof typeof SHAPES, name: string) =>
+  runOurs(network, approxDartsSpace(name), { table: tables.find((t) => t.name === name)!.table, quantization: 'asymmetric', perChannelWeights: false });
 
+interface Round {
+  readonly pytorch: number | null;
+  readonly fp32: number;
+  /** images/s per table on the automatic LUT path */
+  readonly approx: Readonly<Record<string, number>>;
+  /** mul8u_NGR forced onto the gathers (null without that column) */
+  readonly ngrGathers: number | null;
+}
 interface Row {
   readonly network: string;
   readonly batch: number;
   readonly pytorchImagesPerSecond: number | null;
   readonly oursFp32ImagesPerSecond: number;
-  readonly oursNgrImagesPerSecond: number;
+  readonly oursApproxImagesPerSecond: Readonly<Record<string, number>>;
   readonly fp32VsPytorch: number | null;
-  readonly ngrStepOverFp32Step: number;
+  /** per table: its step time over the fp32 step (medians) */
+  readonly approxStepOverFp32Step: Readonly<Record<string, number>>;
+  /** mul8u_NGR's step on the gathers over the fp32 step (null without that column) */
+  readonly ngrGathersStepOverFp32Step: number | null;
   /** Every round's figures, in the order measured (the row holds their medians). */
-  readonly rounds: readonly { readonly pytorch: number | null; readonly fp32: number; readonly ngr: number }[];
+  readonly rounds: readonly Round[];
 }
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -109,27 +130,38 @@ const median = (xs: readonly number[]): number => {
 const rows: Row[] = [];
 let torchVersion: string | null = null;
 for (const network of networks) {
-  const measured: { pytorch: number | null; fp32: number; ngr: number }[] = [];
+  const measured: Round[] = [];
   for (let round = 0; round < rounds; round++) {
     const peer = missing === undefined ? runPeer(network) : undefined;
     if (peer !== undefined) torchVersion = peer.torch;
     const fp32 = await runOurs(network, DARTS_SPACE, null);
-    const approx = await runOurs(network, approxDartsSpace('mul8u_NGR'), { table: ngr, quantization: 'asymmetric', perChannelWeights: false });
-    measured.push({ pytorch: peer?.imagesPerSecond ?? null, fp32: fp32.imagesPerSecond, ngr: approx.imagesPerSecond });
-    console.log(`${network} round ${round + 1}: pytorch ${peer?.imagesPerSecond.toFixed(2) ?? '-'} img/s, ours fp32 ${fp32.imagesPerSecond.toFixed(2)}, ours mul8u_NGR ${approx.imagesPerSecond.toFixed(2)}`);
+    const approx: Record<string, number> = {};
+    for (const { name } of tables) approx[name] = (await approxStep(network, name)).imagesPerSecond;
+    let ngrGathers: number | null = null;
+    if (gatherColumn && native.ok) {
+      nativeLutPath(native.addon, 'gather');
+      ngrGathers = (await approxStep(network, 'mul8u_NGR')).imagesPerSecond;
+      nativeLutPath(native.addon, 'auto');
+    }
+    measured.push({ pytorch: peer?.imagesPerSecond ?? null, fp32: fp32.imagesPerSecond, approx, ngrGathers });
+    console.log(
+      `${network} round ${round + 1}: pytorch ${peer?.imagesPerSecond.toFixed(2) ?? '-'} img/s, ours fp32 ${fp32.imagesPerSecond.toFixed(2)}, ${tables.map(({ name }) => `${name} ${approx[name]?.toFixed(2)}`).join(', ')}${ngrGathers === null ? '' : `, mul8u_NGR by gathers ${ngrGathers.toFixed(2)}`}`,
+    );
   }
   const peerMedian = missing === undefined ? median(measured.map((m) => m.pytorch as number)) : null;
   const fp32Median = median(measured.map((m) => m.fp32));
-  const ngrMedian = median(measured.map((m) => m.ngr));
+  const approxMedian = Object.fromEntries(tables.map(({ name }) => [name, median(measured.map((m) => m.approx[name] as number))]));
+  const gathersMedian = gatherColumn ? median(measured.map((m) => m.ngrGathers as number)) : null;
   rows.push({
     network,
     batch: SHAPES[network].batch,
     pytorchImagesPerSecond: peerMedian,
     oursFp32ImagesPerSecond: fp32Median,
-    oursNgrImagesPerSecond: ngrMedian,
+    oursApproxImagesPerSecond: approxMedian,
     fp32VsPytorch: peerMedian === null ? null : fp32Median / peerMedian,
-    // images/s are inverse step times: the NGR step over the fp32 step
-    ngrStepOverFp32Step: fp32Median / ngrMedian,
+    // images/s are inverse step times: a table's step over the fp32 step
+    approxStepOverFp32Step: Object.fromEntries(tables.map(({ name }) => [name, fp32Median / (approxMedian[name] as number)])),
+    ngrGathersStepOverFp32Step: gathersMedian === null ? null : fp32Median / gathersMedian,
     rounds: measured,
   });
 }
@@ -140,9 +172,9 @@ console.table(
     batch: r.batch,
     'pytorch img/s': fmt(r.pytorchImagesPerSecond, 2),
     'ours fp32 img/s': fmt(r.oursFp32ImagesPerSecond, 2),
-    'ours NGR img/s': fmt(r.oursNgrImagesPerSecond, 2),
     'fp32 vs pytorch': fmt(r.fp32VsPytorch, 2),
-    'NGR step / fp32 step': fmt(r.ngrStepOverFp32Step, 2),
+    ...Object.fromEntries(tables.map(({ name }) => [`${name.replace('mul8u_', '')} step / fp32`, fmt(r.approxStepOverFp32Step[name] ?? null, 2)])),
+    ...(gatherColumn ? { 'NGR by gathers step / fp32': fmt(r.ngrGathersStepOverFp32Step, 2) } : {}),
   })),
 );
 await mkdir('bench/results', { recursive: true });
@@ -151,7 +183,8 @@ await writeFile(
   `${JSON.stringify(
     {
       bench: 'pytorch-peer',
-      what: 'images/s of one first-order bi-level search step (architecture step + weight step on a batch each), fp32, ours (cpu engine) and PyTorch CPU side by side; ours mul8u_NGR and its step time over the fp32 step; medians over rounds',
+      what: 'images/s of one first-order bi-level search step (architecture step + weight step on a batch each), fp32, ours (cpu engine) and PyTorch CPU side by side; ours with each approximate table (automatic LUT path) and its step time over the fp32 step, and mul8u_NGR forced onto the gathers; medians over rounds',
+      lutPath: lutPath?.reason ?? 'TypeScript kernels',
       command: `npx tsx bench/pytorch-peer.ts ${process.argv.slice(2).join(' ')}`,
       commit: execSync('git rev-parse --short HEAD').toString().trim(),
       engine: engine.detail,

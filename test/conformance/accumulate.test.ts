@@ -36,6 +36,20 @@ const cases: readonly Case[] = (() => {
             const w = Uint8Array.from({ length: k * k * c * last }, () => next(256));
             out.push({ g, x, w, padCode: next(256) });
           }
+  // Reductions longer than the 257 terms a 16-bit plane sum of the byte-shuffle path holds (taps x channels = 261,
+  // 300, 550), and images of more than one 64-pixel tile, with a partial last tile.
+  for (const [kind, k, c, last, h, stride] of [
+    ['conv2d', 3, 29, 3, 5, 1],
+    ['conv2d', 1, 300, 2, 4, 1],
+    ['conv2d', 5, 22, 2, 6, 2],
+    ['depthwise', 3, 3, 2, 13, 1],
+    ['depthwise', 5, 2, 1, 19, 2],
+  ] as const) {
+    const g = geometryFor(kind, [2, h, h + 1, c], [k, k, c, last], { strides: stride, dilations: 1, pad: 'same' });
+    const x = Uint8Array.from({ length: g.batch * g.inHeight * g.inWidth * c }, () => 192 + next(64));
+    const w = Uint8Array.from({ length: k * k * (kind === 'depthwise' ? 1 : c) * g.outChannels }, () => 192 + next(64));
+    out.push({ g, x, w, padCode: 255 - next(4) });
+  }
   return out;
 })();
 

@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { fc, test } from '@fast-check/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { geometryFor } from '@approx-darts/approx-conv';
+import { dequantizeAccumulations, filterCodeSums, geometryFor } from '@approx-darts/approx-conv';
+import { affineFor, codeOf } from '@approx-darts/quantization';
+import { nativeApproxConvolve } from '../../libs/kernels/src/native-approx-host';
 import { fastAccumulateWithSums } from '@approx-darts/kernels';
 import { nativeConvKernels } from '../../libs/engine-cpu/src/native/native-conv-kernels';
-import { cpuNativeStatus, loadCpuNative, nativeLutAccumulate } from '@approx-darts/cpu-native';
+import { cpuNativeStatus, loadCpuNative, nativeLutAccumulate, nativeLutPath, type LutPathRequest } from '@approx-darts/cpu-native';
 import { sharedTables } from './tables';
 
 // The native cpu kernels (kernels/cpu-native) against tfjs-backend-cpu's own: every convolution pass, forward and
@@ -164,44 +166,123 @@ describe.skipIf(reason !== undefined).each(Object.keys(cases))('native %s', (nam
   });
 });
 
+// Both accumulation paths (gathers; AVX-512 VBMI byte shuffles where the CPU has them, else skipped with the reason).
+const lutPaths = ((): readonly { readonly path: 'gather' | 'shuffle'; readonly skip?: string }[] => {
+  if (!loaded.ok) return [];
+  const shuffle = nativeLutPath(loaded.addon, 'shuffle');
+  nativeLutPath(loaded.addon, 'auto');
+  if (shuffle.path !== 'shuffle') console.warn(`skipped: native LUT accumulation by byte shuffles: ${shuffle.reason}`);
+  return [{ path: 'gather' }, shuffle.path === 'shuffle' ? { path: 'shuffle' } : { path: 'shuffle', skip: shuffle.reason }];
+})();
+
+// Runs f with the addon's LUT path set to `path`, and back to the automatic choice after.
+const onPath = <T>(path: 'gather' | 'shuffle', f: () => T): T => {
+  if (!loaded.ok) throw new Error('unreachable: the suite is skipped without the addon');
+  expect(nativeLutPath(loaded.addon, path).path).toBe(path);
+  try {
+    return f();
+  } finally {
+    nativeLutPath(loaded.addon, 'auto');
+  }
+};
+
 describe.skipIf(reason !== undefined)('native LUT accumulation', () => {
   const table = sharedTables().find((t) => t.name !== 'exact')?.products ?? sharedTables()[0]!.products;
 
-  test.prop(
-    [
-      fc.record({
-        kind: fc.constantFrom('conv2d' as const, 'depthwise' as const),
-        batch: fc.integer({ min: 1, max: 3 }),
-        h: fc.integer({ min: 5, max: 12 }),
-        c: fc.integer({ min: 1, max: 9 }),
-        last: fc.integer({ min: 1, max: 9 }),
-        k: fc.constantFrom(1, 3, 5),
-        stride: fc.constantFrom(1, 2),
-        dilation: fc.constantFrom(1, 2),
-        pad: fc.constantFrom('same' as const, 'valid' as const),
-        seed: fc.nat(),
-        padCode: fc.integer({ min: 0, max: 255 }),
-      }),
-    ],
-    { numRuns: 60 },
-  )('accumulations and window sums equal the TypeScript kernel', (p) => {
-    if (!loaded.ok) throw new Error('unreachable: the suite is skipped without the addon');
-    const last = p.kind === 'depthwise' ? 1 + (p.last % 2) : p.last;
-    if (p.pad === 'valid' && (p.k - 1) * p.dilation + 1 > p.h) return;
-    const g = geometryFor(p.kind, [p.batch, p.h, p.h + 1, p.c], [p.k, p.k, p.c, last], { strides: p.stride, dilations: p.dilation, pad: p.pad });
-    let s = p.seed >>> 0;
-    const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24;
-    const x = Uint8Array.from({ length: p.batch * p.h * (p.h + 1) * p.c }, next);
-    const w = Uint8Array.from({ length: p.k * p.k * p.c * last }, next);
-    const want = fastAccumulateWithSums(g, x, w, p.padCode, table);
-    const got = nativeLutAccumulate(loaded.addon, g, x, w, p.padCode, table);
-    expect(Array.from(got.windowSums)).toEqual(Array.from(want.windowSums));
-    expect(Array.from(got.accumulations)).toEqual(Array.from(want.accumulations));
-  });
+  for (const { path, skip } of lutPaths)
+    describe.skipIf(skip !== undefined)(`by ${path === 'gather' ? 'gathers' : 'byte shuffles'}`, () => {
+      test.prop(
+        [
+          fc.record({
+            kind: fc.constantFrom('conv2d' as const, 'depthwise' as const),
+            batch: fc.integer({ min: 1, max: 3 }),
+            h: fc.integer({ min: 5, max: 12 }),
+            c: fc.integer({ min: 1, max: 9 }),
+            last: fc.integer({ min: 1, max: 9 }),
+            k: fc.constantFrom(1, 3, 5),
+            stride: fc.constantFrom(1, 2),
+            dilation: fc.constantFrom(1, 2),
+            pad: fc.constantFrom('same' as const, 'valid' as const),
+            seed: fc.nat(),
+            padCode: fc.integer({ min: 0, max: 255 }),
+          }),
+        ],
+        { numRuns: 60, seed: path === 'gather' ? 27 : 2027 },
+      )('accumulations and window sums equal the TypeScript kernel', (p) => {
+        if (!loaded.ok) throw new Error('unreachable: the suite is skipped without the addon');
+        const last = p.kind === 'depthwise' ? 1 + (p.last % 2) : p.last;
+        if (p.pad === 'valid' && (p.k - 1) * p.dilation + 1 > p.h) return;
+        const g = geometryFor(p.kind, [p.batch, p.h, p.h + 1, p.c], [p.k, p.k, p.c, last], { strides: p.stride, dilations: p.dilation, pad: p.pad });
+        let s = p.seed >>> 0;
+        const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24;
+        const x = Uint8Array.from({ length: p.batch * p.h * (p.h + 1) * p.c }, next);
+        const w = Uint8Array.from({ length: p.k * p.k * p.c * last }, next);
+        const want = fastAccumulateWithSums(g, x, w, p.padCode, table);
+        const got = onPath(path, () => nativeLutAccumulate(loaded.addon, g, x, w, p.padCode, table));
+        expect(Array.from(got.windowSums)).toEqual(Array.from(want.windowSums));
+        expect(Array.from(got.accumulations)).toEqual(Array.from(want.accumulations));
+      });
+
+      it('the fused accumulation and dequantization equal the TypeScript on every shared table, bit for bit', () => {
+        // one geometry per kind: a reduction past 257 terms (conv2d), partial 64-pixel tiles, padding
+        const bits = (v: Float32Array): number[] => Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length));
+        for (const [kind, k, c, last] of [
+          ['conv2d', 3, 30, 5],
+          ['depthwise', 5, 7, 2],
+        ] as const) {
+          const g = geometryFor(kind, [2, 9, 10, c], [k, k, c, last], { strides: 1, dilations: 1, pad: 'same' });
+          let s = 27;
+          const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24;
+          const codes = Uint8Array.from({ length: g.batch * g.inHeight * g.inWidth * c }, next);
+          const wCodes = Uint8Array.from({ length: k * k * (kind === 'depthwise' ? 1 : c) * g.outChannels }, next);
+          const wSums = filterCodeSums(g, wCodes);
+          const x = affineFor({ min: -1.5, max: 2.5 }, 'asymmetric');
+          const w = Array.from({ length: g.outChannels }, (_, co) => affineFor({ min: -0.5 / (co + 1), max: 0.7 }, 'asymmetric'));
+          const padCode = codeOf(x);
+          for (const t of sharedTables()) {
+            const { accumulations, windowSums } = fastAccumulateWithSums(g, codes, wCodes, padCode, t.products);
+            const want = bits(dequantizeAccumulations(g, accumulations, windowSums, wSums, x, w));
+            const got = bits(onPath(path, () => nativeApproxConvolve(g, codes, wCodes, padCode, t.products, wSums, x, w)) as Float32Array);
+            if (got.length !== want.length || !got.every((v, i) => v === want[i])) expect({ table: t.name, kind, got }).toEqual({ table: t.name, kind, got: want });
+          }
+        }
+      });
+
+      // The byte-shuffle path sums each byte plane in 16 bits, exact up to 257 terms of 255: with every entry 0xffff
+      // and every code 255 a longer reduction overflows unless it is split, and the gathers' int32 sums are checked too.
+      it.each([
+        ['conv2d', 1, 257],
+        ['conv2d', 1, 258],
+        ['conv2d', 3, 29],
+        ['conv2d', 1, 600],
+        ['depthwise', 17, 2],
+      ] as const)('a %s %ix%i reduction of the largest entries is exact', (kind, k, c) => {
+        if (!loaded.ok) throw new Error('unreachable: the suite is skipped without the addon');
+        const g = geometryFor(kind, [1, 9, 9, c], [k, k, c, 2], { strides: 1, dilations: 1, pad: 'same' });
+        const x = new Uint8Array(9 * 9 * c).fill(255);
+        const w = new Uint8Array(k * k * (kind === 'depthwise' ? 1 : c) * g.outChannels).fill(255);
+        const big = new Uint16Array(65536).fill(0xffff);
+        const want = fastAccumulateWithSums(g, x, w, 255, big);
+        const got = onPath(path, () => nativeLutAccumulate(loaded.addon, g, x, w, 255, big));
+        expect(want.accumulations[0]).toBe(k * k * (kind === 'depthwise' ? 1 : c) * 0xffff);
+        expect(Array.from(got.windowSums)).toEqual(Array.from(want.windowSums));
+        expect(Array.from(got.accumulations)).toEqual(Array.from(want.accumulations));
+      });
+    });
 
   it('rejects a table of the wrong type with a clear error', () => {
     if (!loaded.ok) throw new Error('unreachable: the suite is skipped without the addon');
     const g = geometryFor('conv2d', [1, 3, 3, 1], [1, 1, 1, 1], { strides: 1, dilations: 1, pad: 'valid' });
     expect(() => nativeLutAccumulate(loaded.addon, g, new Uint8Array(9), new Uint8Array(1), 0, new Uint32Array(65536) as unknown as Uint16Array)).toThrow(/table/);
+  });
+
+  it('rejects an unknown LUT path, and reports the one in force with its reason', () => {
+    if (!loaded.ok) throw new Error('unreachable: the suite is skipped without the addon');
+    expect(() => nativeLutPath(loaded.addon, 'scatter' as LutPathRequest)).toThrow(/auto, gather or shuffle/);
+    const auto = nativeLutPath(loaded.addon, 'auto');
+    expect(auto.path).toBe(auto.vbmi ? 'shuffle' : 'gather');
+    expect(auto.reason).toMatch(auto.vbmi ? /^byte shuffles: the CPU has AVX-512 VBMI/ : /^gathers: the CPU has no AVX-512 VBMI/);
+    expect(cpuNativeStatus().lutPath).toBe(auto.reason); // what doctor prints
+    expect(onPath('gather', () => nativeLutPath(loaded.addon as never).reason)).toMatch(/forced by APPROX_DARTS_LUT_PATH=gather/);
   });
 });

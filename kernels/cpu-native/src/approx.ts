@@ -34,3 +34,10 @@ export const nativeQuantize = (
   addon.quantize(values, thresholds, out);
   return out;
 };
+
+/** The least and greatest non-NaN values (libs/quantization's rangeOf loop, zero signs included); +/-Infinity without any. */
+export const nativeValueRange = (addon: CpuNativeAddon, values: Float32Array): { readonly min: number; readonly max: number } => {
+  const out = new Float32Array(2);
+  addon.valueRange(values, out);
+  return { min: out[0] as number, max: out[1] as number };
+};

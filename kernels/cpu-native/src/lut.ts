@@ -1,5 +1,6 @@
 import type { ConvGeometry } from '@approx-darts/approx-conv';
-import type { CpuNativeAddon } from './native';
+import { isRight } from 'fp-ts/Either';
+import { LutPathState, type CpuNativeAddon, type LutPathRequest } from './native';
 import type { DequantizeFactors } from './approx';
 
 /** Table accumulations and window code sums of one approximate convolution (libs/kernels/src/fast-accumulate.ts's shape). */
@@ -40,4 +41,14 @@ export const nativeLutConvolve = (
   const out = into(g.batch * g.outHeight * g.outWidth * g.outChannels);
   addon.lutConvolve(geometryArray(g), x, w, padCode, table, f.accScale, f.sumXScale, f.constant, out);
   return out;
+};
+
+/**
+ * The LUT accumulation's path (gathers, or AVX-512 VBMI byte shuffles: src/native/lut_path.h) in force and why; with a
+ * request, sets it first (for this process; the start value comes from APPROX_DARTS_LUT_PATH).
+ */
+export const nativeLutPath = (addon: CpuNativeAddon, request?: LutPathRequest): LutPathState => {
+  const state = LutPathState.decode(addon.lutPath(request));
+  if (!isRight(state)) throw new Error('the addon returned a malformed LUT path');
+  return state.right;
 };

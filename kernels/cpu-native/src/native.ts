@@ -30,9 +30,20 @@ export interface CpuNativeAddon {
   readonly batchNormTrainGrad: (dy: Float32Array, x: Float32Array, stats: Float32Array, channels: number, dx: Float32Array, sums: Float32Array) => void;
   readonly decodePadded: (dims: Int32Array, codes: Uint8Array, table: Float32Array, fill: number, out: Float32Array) => void;
   readonly quantize: (values: Float32Array, thresholds: Float64Array, out: Uint8Array) => void;
+  /** out = [least, greatest] non-NaN value (+inf, -inf without one); a zero end is the first zero, sign included. */
+  readonly valueRange: (values: Float32Array, out: Float32Array) => void;
+  /** Sets the approximate convolution's accumulation path when given a request, and says which is in force and why. */
+  readonly lutPath: (request?: LutPathRequest) => unknown;
   /** Sets the OpenMP threads of every kernel (0 keeps them); returns the count now in force. */
   readonly setThreads: (threads: number) => number;
 }
+
+/** What APPROX_DARTS_LUT_PATH (or a test) may ask for: auto picks byte shuffles where the CPU has AVX-512 VBMI. */
+export type LutPathRequest = 'auto' | 'gather' | 'shuffle';
+
+/** The accumulation path in force (src/native/lut_path.h), checked at the boundary. */
+export const LutPathState = t.type({ path: t.union([t.literal('gather'), t.literal('shuffle')]), reason: t.string, vbmi: t.boolean });
+export type LutPathState = t.TypeOf<typeof LutPathState>;
 
 /** The addon's status object, checked at the boundary. */
 export const NativeStatus = t.type({ threads: t.number, detail: t.string });

@@ -2,7 +2,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter, type ConvGeometry, type ConvKind } from '@approx-darts/approx-conv';
 import { affineFor, codeOf, dequantizeValue, quantizeInto, quantizeWeights, rangeOf, type AffineParams } from '@approx-darts/quantization';
 import { fastAccumulateWithSums } from './fast-accumulate';
-import { nativeApproxConvolve, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
+import { nativeApproxConvolve, nativePaddedFakeQuantized, nativeQuantizeInto, nativeRangeOf } from './native-approx-host';
 import type { ApproxConvAttrs } from './kernel-names';
 import { tableById } from './table-registry';
 import { hostValues, type HostBackend } from './host-backend';
@@ -45,7 +45,7 @@ export const hostApproxConv =
     const xv = hostValues(host, x);
     const wv = hostValues(host, filter);
     const recorded = hostValues(host, range);
-    const xParams = affineFor(recorded.length === 2 ? { min: recorded[0] as number, max: recorded[1] as number } : rangeOf(xv), a.quantization);
+    const xParams = affineFor(recorded.length === 2 ? { min: recorded[0] as number, max: recorded[1] as number } : (nativeRangeOf(xv) ?? rangeOf(xv)), a.quantization);
     // the codes are this call's temporary (kernel-scratch.ts)
     const xCodes = nativeQuantizeInto(xParams, xv, 'approx-conv-x-codes') ?? quantizeInto(xParams, xv);
     const w = quantizeWeights(wv, g.outChannels, a.quantization, a.perChannel);

@@ -1,10 +1,10 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { dequantizeAccumulations, filterCodeSums, geometryFor, paddingAfter } from '@approx-darts/approx-conv';
-import { affineFor, codeOf, dequantizeValue, quantizeInto, type QuantMode } from '@approx-darts/quantization';
-import { cpuNativeStatus, loadCpuNative } from '@approx-darts/cpu-native';
+import { affineFor, codeOf, dequantizeValue, quantizeInto, rangeOf, type QuantMode } from '@approx-darts/quantization';
+import { cpuNativeStatus, loadCpuNative, nativeLutPath } from '@approx-darts/cpu-native';
 import { fastAccumulateWithSums } from './fast-accumulate';
-import { nativeApproxConvolve, nativePaddedFakeQuantized, nativeQuantizeInto } from './native-approx-host';
+import { nativeApproxConvolve, nativePaddedFakeQuantized, nativeQuantizeInto, nativeRangeOf } from './native-approx-host';
 
 // The native host loops of the approximate convolution against libs/approx-conv's and libs/quantization's
 // TypeScript, bit for bit (integer sums, binary32 steps, subnormals flushed), on random geometries, ranges, codes and
@@ -33,8 +33,29 @@ const caseArb = fc.record({
   seed: fc.nat(),
 });
 
+// The fused pass runs on the addon's LUT path: both are tested (byte shuffles only where the CPU has AVX-512 VBMI).
+const lutPaths = ((): readonly ('gather' | 'shuffle')[] => {
+  const loaded = loadCpuNative();
+  if (!loaded.ok) return [];
+  const shuffle = nativeLutPath(loaded.addon, 'shuffle');
+  nativeLutPath(loaded.addon, 'auto');
+  if (shuffle.path !== 'shuffle') console.warn(`skipped: the fused pass by byte shuffles: ${shuffle.reason}`);
+  return shuffle.path === 'shuffle' ? ['gather', 'shuffle'] : ['gather'];
+})();
+
+const onPath = <T>(path: 'gather' | 'shuffle', f: () => T): T => {
+  const loaded = loadCpuNative();
+  if (!loaded.ok) throw new Error('unreachable: the suite is skipped without the addon');
+  expect(nativeLutPath(loaded.addon, path).path).toBe(path);
+  try {
+    return f();
+  } finally {
+    nativeLutPath(loaded.addon, 'auto');
+  }
+};
+
 describe.skipIf(reason !== undefined)('native host loops of the approximate convolution', () => {
-  test.prop([caseArb], { numRuns: 60 })('the fused accumulation and dequantization, and the padded decode, equal the TypeScript, bit for bit', (p) => {
+  test.prop([caseArb, fc.constantFrom(...lutPaths)], { numRuns: 60 })('the fused accumulation and dequantization, and the padded decode, equal the TypeScript, bit for bit', (p, path) => {
     const dilation = 1 + (p.seed % 2);
     if (p.pad === 'valid' && (p.k - 1) * dilation + 1 > p.h) return;
     const last = p.kind === 'depthwise' ? 1 + (p.last % 2) : p.last;
@@ -49,7 +70,7 @@ describe.skipIf(reason !== undefined)('native host loops of the approximate conv
     const x = affineFor({ min: p.lo, max: p.hi }, p.mode);
     const w = Array.from({ length: g.outChannels }, (_, co) => affineFor({ min: p.perChannel ? p.lo / (co + 1) : p.lo, max: p.hi }, p.mode));
     const { accumulations, windowSums } = fastAccumulateWithSums(g, codes, wCodes, padCode, table);
-    const native = nativeApproxConvolve(g, codes, wCodes, padCode, table, wSums, x, w);
+    const native = onPath(path, () => nativeApproxConvolve(g, codes, wCodes, padCode, table, wSums, x, w));
     expect(native).toBeDefined();
     expect(bits(native as Float32Array)).toEqual(bits(dequantizeAccumulations(g, accumulations, windowSums, wSums, x, w)));
 
@@ -71,6 +92,30 @@ describe.skipIf(reason !== undefined)('native host loops of the approximate conv
   })('quantization equals quantizeInto on any float32 values (NaN, infinities, subnormals included)', (values, lo, hi, mode) => {
     const p = affineFor({ min: lo, max: hi }, mode);
     expect(Array.from(nativeQuantizeInto(p, values) as Uint8Array)).toEqual(Array.from(quantizeInto(p, values)));
+  });
+
+  test.prop([fc.float32Array({ maxLength: 300 }), fc.array(fc.constantFrom(0, -0, Number.NaN), { maxLength: 40 }), fc.nat()], { numRuns: 200 })(
+    'the range equals rangeOf on any float32 values, to the sign of a zero end',
+    (values, specials, at) => {
+      // zeros of both signs and NaNs spliced in, so that zero ends (ReLU outputs) and all-NaN arrays are common
+      const all = Float32Array.from([...values.slice(0, at % (values.length + 1)), ...specials, ...values.slice(at % (values.length + 1))]);
+      const want = rangeOf(all);
+      const got = nativeRangeOf(all);
+      expect(Object.is(got?.min, want.min) && Object.is(got?.max, want.max)).toBe(true);
+    },
+  );
+
+  it('the range equals rangeOf on an array long enough to split over threads, a -0 after the first +0', () => {
+    const values = Float32Array.from({ length: 300_001 }, (_, i) => (i % 7 === 0 ? 0 : Math.abs(Math.sin(i))));
+    values[17] = -0;
+    values[0] = 0.5;
+    const want = rangeOf(values);
+    expect(want.min).toBe(0);
+    const got = nativeRangeOf(values);
+    expect(Object.is(got?.min, want.min) && Object.is(got?.max, want.max)).toBe(true);
+    values[7] = -0; // now the first zero is negative
+    expect(Object.is(nativeRangeOf(values)?.min, -0)).toBe(true);
+    expect(Object.is(rangeOf(values).min, -0)).toBe(true);
   });
 
   it('quantization equals quantizeInto on an array long enough to split over threads', () => {

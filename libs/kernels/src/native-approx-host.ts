@@ -1,6 +1,6 @@
 import { paddingAfter, windowSize, type ConvGeometry } from '@approx-darts/approx-conv';
-import { codeOf, dequantizeTerms, dequantizeValue, thresholdTable, type AffineParams } from '@approx-darts/quantization';
-import { loadCpuNative, nativeDecodePadded, nativeLutConvolve, nativeQuantize } from '@approx-darts/cpu-native';
+import { codeOf, dequantizeTerms, dequantizeValue, f32, thresholdTable, type AffineParams, type QuantRange } from '@approx-darts/quantization';
+import { loadCpuNative, nativeDecodePadded, nativeLutConvolve, nativeQuantize, nativeValueRange } from '@approx-darts/cpu-native';
 import { outputFloat32 } from './output-pool';
 import { scratchUint8 } from './kernel-scratch';
 
@@ -53,4 +53,12 @@ export const nativeQuantizeInto = (p: AffineParams, values: Float32Array, scratc
   const loaded = loadCpuNative();
   const into = scratch === undefined ? undefined : (n: number) => scratchUint8(scratch, n);
   return loaded.ok ? nativeQuantize(loaded.addon, values, thresholdTable(p), into) : undefined;
+};
+
+/** libs/quantization's rangeOf over a whole array on the addon (a vector pass, the same result to the sign of a zero), or undefined. */
+export const nativeRangeOf = (values: Float32Array): QuantRange | undefined => {
+  const loaded = loadCpuNative();
+  if (!loaded.ok) return undefined;
+  const { min, max } = nativeValueRange(loaded.addon, values);
+  return min <= max ? { min: f32(min), max: f32(max) } : { min: 0, max: 0 };
 };

@@ -62,6 +62,8 @@ const render = (r: DoctorReport): string =>
     `cuda addon ${mark(r.cudaAddon.built && r.cudaAddon.devices > 0)}${r.cudaAddon.detail}`,
     // without the native addon the cpu engine runs its TypeScript kernels; the line says why it is missing
     `cpu native ${mark(r.cpuNative.built)}${r.cpuNative.built ? r.cpuNative.detail : `${r.cpuNative.detail}; the cpu engine uses its TypeScript kernels`}`,
+    // which accumulation the approximate convolution's table lookups take (APPROX_DARTS_LUT_PATH forces one)
+    ...(r.cpuNative.lutPath === undefined ? [] : [`           approximate convolution by ${r.cpuNative.lutPath}`]),
     'multiplier tables looked for in:',
     ...r.multiplierDirs.flatMap(renderLocation),
     'CIFAR-10 looked for in:',

@@ -9,6 +9,7 @@
 
 #include "dnnl_conv.h"
 #include "lut_accumulate.h"
+#include "lut_path.h"
 #include "step_kernels.h"
 #include "pooling.h"
 #include "approx_host.h"
@@ -298,6 +299,31 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
   });
 }
 
+// lutPath(request?: 'auto' | 'gather' | 'shuffle'): sets the approximate convolution's accumulation path when given
+// (lut_path.h), and returns the one in force and why: { path: 'gather' | 'shuffle', reason, vbmi }.
+Napi::Value LutPathFn(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
+      if (!info[0].IsString()) fail("lutPath: the request must be a string (auto, gather or shuffle)");
+      requestLutPath(info[0].As<Napi::String>().Utf8Value());
+    }
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("path", lutPath() == LutPath::Shuffle ? "shuffle" : "gather");
+    o.Set("reason", lutPathReason());
+    o.Set("vbmi", cpuHasVbmi());
+    return o;
+  });
+}
+
+// valueRange(values: Float32Array, out: Float32Array(2)): [min, max] as approx_host.h's valueRange
+Napi::Value ValueRange(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const size_t n = lengthOf<float>(info, 0, "values");
+    valueRange(n, arrayArg<float>(info, 0, n, "values"), arrayArg<float>(info, 1, 2, "out"));
+    return info.Env().Undefined();
+  });
+}
+
 // setThreads(n): the OpenMP threads of every kernel (oneDNN's included); 0 leaves the default (all cores).
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -335,6 +361,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad));
   exports.Set("decodePadded", Napi::Function::New(env, DecodePadded));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
+  exports.Set("valueRange", Napi::Function::New(env, ValueRange));
+  exports.Set("lutPath", Napi::Function::New(env, LutPathFn));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;
 }

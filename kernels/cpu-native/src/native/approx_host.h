@@ -22,4 +22,9 @@ void decodePadded(int batch, int height, int width, int channels, int padTop, in
 // at or below each value, so the code is decided by the binary32 thresholds alone.
 void quantize(size_t n, const float* values, const double* thresholds, uint8_t* out);
 
+// libs/quantization's rangeOf before its last step: out[0] the least and out[1] the greatest non-NaN value
+// (+inf / -inf when there is none). Where an end is a zero it is the first zero in index order, as the TypeScript loop
+// (strict comparisons, -0 == +0) keeps it, so that even its sign matches.
+void valueRange(size_t n, const float* values, float* out);
+
 }  // namespace cpunative

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "approx_host.h"
+#include "lut_path.h"
+#include "lut_shuffle.h"
 #include "parallel.h"
 
 namespace cpunative {
@@ -117,6 +119,7 @@ void accumulateRows(const LutShape& g, const uint8_t* x, const uint8_t* w, int p
 }  // namespace
 
 void lutAccumulate(const LutShape& g, const uint8_t* x, const uint8_t* w, int padCode, const uint16_t* table, int32_t* acc, int32_t* sums) {
+  if (lutPath() == LutPath::Shuffle) return shuffleAccumulate(g, x, w, padCode, table, acc, sums);
   const size_t rowAcc = static_cast<size_t>(g.outWidth) * g.outChannels, rowSums = static_cast<size_t>(g.outWidth) * (g.depthwise ? g.inChannels : 1);
   accumulateRows(
       g, x, w, padCode, table, [&](int r) { return std::pair<int32_t*, int32_t*>(acc + r * rowAcc, sums + r * rowSums); }, [](int, const int32_t*, const int32_t*) {});
@@ -124,6 +127,7 @@ void lutAccumulate(const LutShape& g, const uint8_t* x, const uint8_t* w, int pa
 
 void lutConvolve(const LutShape& g, const uint8_t* x, const uint8_t* w, int padCode, const uint16_t* table, const float* accScale, const float* sumXScale,
                  const float* constant, float* out) {
+  if (lutPath() == LutPath::Shuffle) return shuffleConvolve(g, x, w, padCode, table, accScale, sumXScale, constant, out);
   const int co = g.outChannels, ci = g.inChannels, mult = co / ci, width = g.outWidth * co;
   const size_t rowSums = static_cast<size_t>(g.outWidth) * (g.depthwise ? ci : 1);
   // the per-channel factors tiled along an output row, so that a row dequantizes in one vector pass
