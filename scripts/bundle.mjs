@@ -48,8 +48,9 @@ const common = {
   minify,
   sourcemap: false,
   legalComments: 'none',
-  // Loaded at run time only: Dawn (native, next to the bundle), tfjs-node (downloads libtensorflow), headless gl.
-  external: ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'gl', '*.node'],
+  // Loaded at run time only: Dawn (native, next to the bundle), tfjs-node (downloads libtensorflow), headless gl,
+  // resvg (native; only `multipliers show --png` needs it).
+  external: ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'gl', '@resvg/resvg-js', '*.node'],
   plugins: [cudaAddonDir],
   logLevel: 'warning',
   // tsx resolves extensionless TypeScript imports; esbuild does the same with these.

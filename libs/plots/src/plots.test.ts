@@ -76,8 +76,8 @@ describe('multiplier error heat map', () => {
 });
 
 describe('svgToPng', () => {
-  it('renders at the asked scale', () => {
-    const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="20"><rect width="10" height="20" fill="red"/></svg>', 2);
+  it('renders at the asked scale', async () => {
+    const png = await svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="20"><rect width="10" height="20" fill="red"/></svg>', 2);
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
     const view = new DataView(png.buffer, png.byteOffset);
     expect([view.getUint32(16), view.getUint32(20)]).toEqual([20, 40]); // IHDR width, height

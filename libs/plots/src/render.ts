@@ -1,6 +1,5 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { Resvg } from '@resvg/resvg-js';
 
 /** A Vega-Lite specification: every plot of a run is one, so a reader can open it in any Vega-Lite editor too. */
 export type PlotSpec = TopLevelSpec;
@@ -26,6 +25,12 @@ export const renderSvg = async (spec: PlotSpec): Promise<string> => {
   }
 };
 
-/** A PNG of an SVG on a white background (resvg; system fonts), `scale` times its size: for README images and for looking at plots. */
-export const svgToPng = (svg: string, scale = 1): Uint8Array =>
-  new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true } }).render().asPng();
+/**
+ * A PNG of an SVG on a white background (resvg; system fonts), `scale` times its size: for README images and for
+ * looking at plots. resvg is a native package, loaded only here: the single-file bundle (scripts/bundle.mjs) keeps it
+ * external, so every other command runs without it.
+ */
+export const svgToPng = async (svg: string, scale = 1): Promise<Uint8Array> => {
+  const { Resvg } = await import('@resvg/resvg-js');
+  return new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true } }).render().asPng();
+};

@@ -1,4 +1,4 @@
-import { crc32c } from '@node-rs/crc32';
+import * as CRC32C from 'crc-32/crc32c';
 import { appendFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 /** TFRecord's CRC: CRC32C rotated right by 15 and offset, so a CRC of data holding CRCs stays well distributed. */
 export const maskedCrc32c = (data: Uint8Array): number => {
-  const crc = crc32c(Buffer.from(data.buffer, data.byteOffset, data.byteLength)) >>> 0;
+  const crc = CRC32C.buf(data) >>> 0;
   return (((crc >>> 15) | (crc << 17)) + 0xa282ead8) >>> 0;
 };
 

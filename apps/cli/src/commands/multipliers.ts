@@ -122,7 +122,7 @@ const writeHeatmap = async (table: MultiplierTable, files: { readonly svg?: stri
       throw new CliError(`${flag} ${file}: cannot write (${e instanceof Error ? e.message : String(e)})`);
     });
   if (files.svg !== undefined) await write('--svg', files.svg, svg);
-  if (files.png !== undefined) await write('--png', files.png, svgToPng(svg, 2));
+  if (files.png !== undefined) await write('--png', files.png, await svgToPng(svg, 2));
 };
 
 export const register = (program: Command): void => {
