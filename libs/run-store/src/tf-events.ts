@@ -1,4 +1,5 @@
-import * as CRC32C from 'crc-32/crc32c';
+// crc-32 is CommonJS: its functions come on the default export when Node (not a bundler) loads it.
+import CRC32C from 'crc-32/crc32c';
 import { appendFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
