@@ -58,3 +58,22 @@ describe('inRunDirectory when the file system refuses a write', () => {
     await expect(inRunDirectory({ dir, kind: 'search', flag: 'x' }, () => Promise.reject(new Error('plain')))).rejects.toThrow(/^plain$/);
   });
 });
+
+describe('inRunDirectory undoing a failed start', () => {
+  it('removes every file a start writes before its first checkpoint, event files and CSV included', async () => {
+    const parent = await tmp();
+    const created = join(parent, 'new');
+    const body = async (dir: string): Promise<never> => {
+      for (const f of ['run-config.json', 'metrics.jsonl', 'metrics.csv', 'events.out.tfevents.1796697437.host']) await writeFile(join(dir, f), '{}');
+      throw new Error('diverged in epoch 1');
+    };
+    await expect(inRunDirectory({ dir: created, kind: 'search', flag: 'new' }, () => body(created))).rejects.toThrow('diverged in epoch 1');
+    expect(existsSync(created)).toBe(false);
+    // A directory that was there before keeps what the start did not write.
+    const kept = join(parent, 'old');
+    await mkdir(kept);
+    await writeFile(join(kept, 'notes.txt'), 'mine');
+    await expect(inRunDirectory({ dir: kept, kind: 'search', flag: 'old' }, () => body(kept))).rejects.toThrow('diverged in epoch 1');
+    expect(await readdir(kept)).toEqual(['notes.txt']);
+  });
+});

@@ -1,4 +1,4 @@
-import { constants, existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { constants, existsSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { access, mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { acquireRunLock, CHECKPOINT_JSON, exitOnInterrupt, removeDeadWritersTemps, RunLockedError, type InterruptSignal } from '@approx-darts/run-store';
@@ -159,7 +159,24 @@ const committedEpochSync = (dir: string): number | null | undefined => {
 };
 
 /** The files a start writes before its first checkpoint (the plots of a finished epoch come with a checkpoint). */
-const writtenByStart = (o: RunDirectoryOptions, created: boolean): readonly string[] => [RUN_CONFIG_FILES[o.kind], 'metrics.jsonl', ...(created ? [CHECKPOINT_DIR] : [])];
+// What a start writes before its first checkpoint: the run config, the epoch records (JSONL and CSV), TensorBoard event
+// files (libs/run-store/src/tf-events.ts names them events.out.tfevents.*) and, in a directory it created, the
+// checkpoint folder. With no checkpoint committed, event files of earlier failed starts go too: nothing resumes them.
+const writtenByStart = (o: RunDirectoryOptions, created: boolean): readonly string[] => [
+  RUN_CONFIG_FILES[o.kind],
+  'metrics.jsonl',
+  'metrics.csv',
+  ...listing(o.dir).filter((f) => f.startsWith('events.out.tfevents.')),
+  ...(created ? [CHECKPOINT_DIR] : []),
+];
+
+const listing = (dir: string): readonly string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
 
 const undoFailedStart = async (o: RunDirectoryOptions, created: boolean): Promise<void> => {
   await Promise.all(writtenByStart(o, created).map((f) => rm(join(o.dir, f), { recursive: true, force: true })));
